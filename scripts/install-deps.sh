@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything customs needs to build, test and benchmark, on Debian bookworm.
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  # libraries
+  libarchive-dev zlib1g-dev libzstd-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libspdlog-dev librpm-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev
+  libhyperscan-dev
+  # tests: oracles and fixture makers
+  libgtest-dev libgmock-dev libbenchmark-dev rpm debootstrap dpkg-dev zstd gzip tar python3 nodejs npm
+  ca-certificates
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

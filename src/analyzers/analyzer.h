@@ -1,0 +1,106 @@
+// The analyzer interface. An analyzer says which paths it wants; the walker hands it the bytes of
+// those files only, layer by layer. Each analyzer is one .cpp file plus one line in analyzers/list.inc.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.h"
+#include "walker/entry.h"
+
+namespace customs {
+
+enum class AnalyzerGroup {
+  kOS,      // OS release and OS package databases (image, rootfs)
+  kLang,    // language ecosystems (part 3)
+  kSecret,  // secrets (part 4)
+  kConfig,  // misconfiguration (part 5)
+};
+
+// Facts an analyzer reports. Every fact names the file it came from: the inventory keeps a fact only
+// when that file survives in the final view, and attributes packages to layers from the history of
+// that file.
+struct OSFact {
+  std::string path;
+  OSInfo info;
+  int priority = 0;  // higher wins when several files describe the OS (os-release over debian_version)
+};
+
+struct PackageDB {
+  std::string path;  // database file ("var/lib/dpkg/status", "var/lib/dpkg/status.d/libc6")
+  std::string type;  // "apk", "dpkg", "rpm"
+  std::vector<Package> packages;
+};
+
+// Facts about a package that live in a file of their own: dpkg's var/lib/dpkg/info/NAME[:ARCH].list
+// (installed files) and usr/share/doc/NAME/copyright (licenses). The inventory attaches them to the
+// packages of that type and name (and architecture, when given).
+struct PackageAttachment {
+  std::string path;
+  std::string type;      // "dpkg"
+  std::string package;   // "libc6" or "libc6:amd64"
+  std::vector<std::string> files;     // normalized paths, no leading "/"
+  std::vector<std::string> licenses;
+};
+
+struct AnalysisResult {
+  std::vector<OSFact> os;
+  std::vector<PackageDB> package_dbs;
+  std::vector<PackageAttachment> attachments;
+  std::vector<Diagnostic> diagnostics;
+
+  void Append(AnalysisResult&& other);
+};
+
+struct AnalysisInput {
+  std::string_view path;     // normalized path of the file
+  std::string_view content;  // the whole file
+  int layer = 0;
+};
+
+// Read access to the files a view-analyzer wanted, as they stand after a given layer.
+class FileView {
+ public:
+  virtual ~FileView() = default;
+  // Content of a wanted regular file (symlinks already resolved), or nullopt when absent.
+  virtual std::optional<std::string_view> Read(std::string_view path) const = 0;
+  // Wanted paths present in the view, sorted.
+  virtual std::vector<std::string> Paths() const = 0;
+};
+
+class Analyzer {
+ public:
+  virtual ~Analyzer() = default;
+  virtual std::string_view Name() const = 0;
+  virtual AnalyzerGroup Group() const = 0;
+  // Cheap test on the normalized path (and size/mode) of a regular file. Must be thread-safe.
+  virtual bool Wants(std::string_view path, const FileMeta& meta) const = 0;
+
+  // Per-file analyzers: called once per wanted file per layer that writes it. Thread-safe (const).
+  virtual void Analyze(const AnalysisInput& /*in*/, AnalysisResult& /*out*/) const {}
+
+  // View analyzers need several files together (the rpm database). They return true here; the
+  // walker keeps their wanted files, and after the walk Analyze View is called once for each layer
+  // that changed any of them, with the view as it stands after that layer.
+  virtual bool NeedsView() const { return false; }
+  virtual void AnalyzeView(const FileView& /*view*/, int /*layer*/, AnalysisResult& /*out*/) const {}
+};
+
+using AnalyzerFactory = std::unique_ptr<Analyzer> (*)();
+
+struct AnalyzerEntry {
+  const char* name;
+  AnalyzerFactory make;
+};
+
+// Every registered analyzer, in the order of analyzers/list.inc.
+const std::vector<AnalyzerEntry>& AnalyzerRegistry();
+
+// Instantiates the analyzers of the given groups.
+std::vector<std::unique_ptr<Analyzer>> MakeAnalyzers(const std::vector<AnalyzerGroup>& groups);
+
+}  // namespace customs

@@ -1,0 +1,42 @@
+// The reporter interface: one output format per .cpp file, plus one line in reporters/list.inc.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.h"
+
+namespace customs {
+
+// What a scan produced. Later parts add findings (vulnerabilities, secrets, misconfigurations).
+struct ScanResult {
+  Inventory inventory;
+  std::string tool_version;
+  std::string scanned_at;  // RFC 3339 UTC; fixed by CUSTOMS_FIXED_TIME for reproducible output
+};
+
+struct ReportOptions {
+  bool color = false;  // ANSI colors (table, when stdout is a terminal)
+};
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual std::string_view Name() const = 0;  // the --format value
+  virtual void Write(const ScanResult& result, const ReportOptions& opts, std::ostream& out) const = 0;
+};
+
+using ReporterFactory = std::unique_ptr<Reporter> (*)();
+
+struct ReporterEntry {
+  const char* format;  // --format value ("table", "json", "cyclonedx", "spdx-json")
+  ReporterFactory make;
+};
+
+const std::vector<ReporterEntry>& ReporterRegistry();
+// nullptr when no reporter has that name.
+std::unique_ptr<Reporter> MakeReporter(std::string_view format);
+
+}  // namespace customs
