@@ -1,0 +1,33 @@
+// Small text helpers shared by the hand-written package database and release file parsers.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace customs::text {
+
+// Splits into lines at '\n'; a trailing '\r' (CRLF files) is removed from each line. A final line
+// without a newline is kept; an empty input gives no lines.
+std::vector<std::string_view> Lines(std::string_view s);
+
+// Strips spaces and tabs at both ends (and stray '\r', '\n', '\f', '\v').
+std::string_view Trim(std::string_view s);
+
+// True when the line holds nothing but spaces and tabs.
+bool IsBlank(std::string_view s);
+
+// ASCII-only case-insensitive comparison and lowering.
+bool IEquals(std::string_view a, std::string_view b);
+std::string Lower(std::string_view s);
+
+// Splits on any run of spaces and tabs; no empty items.
+std::vector<std::string_view> Words(std::string_view s);
+
+// Sorts and removes duplicates.
+void SortUnique(std::vector<std::string>& v);
+
+// Appends `s` unless it is already present (keeps the original order).
+void PushUnique(std::vector<std::string>& v, std::string s);
+
+}  // namespace customs::text

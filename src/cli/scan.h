@@ -1,0 +1,32 @@
+// The scan pipeline, independent of the command line: source -> walker -> analyzers -> inventory.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "core/progress.h"
+#include "reporters/reporter.h"
+#include "source/source.h"
+
+namespace customs {
+
+enum class TargetKind { kImageArchive, kRootfs, kFilesystem };
+
+struct ScanRequest {
+  TargetKind kind = TargetKind::kFilesystem;
+  std::string path;
+  SourceOptions source;
+  unsigned threads = 0;
+};
+
+// The analyzer groups a target kind runs (Trivy's choice: `fs` is for source trees, so it does not
+// look for OS packages).
+std::vector<AnalyzerGroup> DefaultGroups(TargetKind kind);
+
+ScanResult RunScan(const ScanRequest& req, Progress* progress);
+
+// RFC 3339 UTC "now", or $CUSTOMS_FIXED_TIME when set (reproducible reports).
+std::string ScanTimestamp();
+
+}  // namespace customs

@@ -1,0 +1,251 @@
+#include "inventory/purl.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
+namespace customs {
+
+namespace {
+
+bool IsAsciiAlpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string_view Trim(std::string_view s, char c) {
+  while (!s.empty() && s.front() == c) s.remove_prefix(1);
+  while (!s.empty() && s.back() == c) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> Split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    size_t pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+// The type: ASCII letters, digits, '.', '+', '-'; not starting with a digit.
+bool ValidType(std::string_view t) {
+  if (t.empty() || IsAsciiDigit(static_cast<unsigned char>(t[0]))) return false;
+  return std::all_of(t.begin(), t.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '.' || c == '+' || c == '-';
+  });
+}
+
+// A qualifier key: ASCII letters, digits, '.', '-', '_'; not starting with a digit.
+bool ValidQualifierKey(std::string_view k) {
+  if (k.empty() || IsAsciiDigit(static_cast<unsigned char>(k[0]))) return false;
+  return std::all_of(k.begin(), k.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '.' || c == '-' || c == '_';
+  });
+}
+
+// PEP 503 name normalization, which the pypi type requires: lowercase, and every run of '-', '_'
+// and '.' becomes one '-'.
+std::string NormalizePypiName(std::string_view name) {
+  std::string out;
+  bool in_run = false;
+  for (char c : Lower(name)) {
+    if (c == '-' || c == '_' || c == '.') {
+      if (!in_run) out.push_back('-');
+      in_run = true;
+    } else {
+      out.push_back(c);
+      in_run = false;
+    }
+  }
+  return out;
+}
+
+// Normalizations the purl type definitions require for the types customs knows.
+void NormalizeForType(PurlParts& p) {
+  const std::string& t = p.type;
+  if (t == "apk" || t == "deb" || t == "github" || t == "bitbucket" || t == "composer") {
+    p.ns = Lower(p.ns);
+    p.name = Lower(p.name);
+  } else if (t == "rpm") {
+    p.ns = Lower(p.ns);  // the vendor is case-insensitive; the RPM name is case-sensitive
+  } else if (t == "pypi") {
+    p.name = NormalizePypiName(p.name);
+  }
+}
+
+// Encodes the '/'-separated segments of a namespace or subpath, dropping empty segments (and, for a
+// subpath, "." and "..").
+std::string EncodeSegments(std::string_view s, bool is_subpath) {
+  std::string out;
+  for (std::string_view seg : Split(Trim(s, '/'), '/')) {
+    if (seg.empty()) continue;
+    if (is_subpath && (seg == "." || seg == "..")) continue;
+    if (!out.empty()) out.push_back('/');
+    out += PurlPercentEncode(seg);
+  }
+  return out;
+}
+
+// ---- Package -> purl components, one function per package type. ----
+
+std::string OsFamily(const std::optional<OSInfo>& os) { return os ? Lower(os->family) : std::string(); }
+
+// "<family>-<version>" (or "<family>-<codename>" when the version is unknown); "" without an OS.
+std::string FamilyDistro(const std::optional<OSInfo>& os) {
+  if (!os || os->family.empty()) return "";
+  if (!os->version.empty()) return Lower(os->family) + "-" + os->version;
+  if (!os->codename.empty()) return Lower(os->family) + "-" + os->codename;
+  return "";
+}
+
+// Splits a leading "<digits>:" epoch off a version string.
+std::string_view StripEpoch(std::string_view version, uint32_t* epoch_out) {
+  size_t colon = version.find(':');
+  if (colon == std::string_view::npos || colon == 0) return version;
+  std::string_view head = version.substr(0, colon);
+  if (!std::all_of(head.begin(), head.end(), [](char c) { return IsAsciiDigit(static_cast<unsigned char>(c)); }))
+    return version;
+  if (epoch_out) {
+    uint32_t e = 0;
+    for (char c : head) e = e * 10 + static_cast<uint32_t>(c - '0');
+    *epoch_out = e;
+  }
+  return version.substr(colon + 1);
+}
+
+void AddEpoch(PurlParts& p, const Package& pkg, uint32_t parsed_epoch) {
+  uint32_t epoch = pkg.epoch ? pkg.epoch : parsed_epoch;
+  if (epoch > 0) p.qualifiers.emplace_back("epoch", std::to_string(epoch));
+}
+
+PurlParts ApkParts(const Package& pkg, const std::optional<OSInfo>& os) {
+  PurlParts p;
+  p.type = "apk";
+  p.ns = os && !os->family.empty() ? OsFamily(os) : "alpine";
+  p.name = pkg.name;
+  p.version = pkg.version;
+  p.qualifiers.emplace_back("arch", pkg.arch);
+  if (os) p.qualifiers.emplace_back("distro", os->version);
+  return p;
+}
+
+PurlParts DebParts(const Package& pkg, const std::optional<OSInfo>& os) {
+  PurlParts p;
+  p.type = "deb";
+  p.ns = os && !os->family.empty() ? OsFamily(os) : "debian";
+  p.name = pkg.name;
+  uint32_t parsed_epoch = 0;
+  p.version = std::string(StripEpoch(pkg.version, &parsed_epoch));
+  p.qualifiers.emplace_back("arch", pkg.arch);
+  p.qualifiers.emplace_back("distro", FamilyDistro(os));
+  AddEpoch(p, pkg, parsed_epoch);
+  return p;
+}
+
+PurlParts RpmParts(const Package& pkg, const std::optional<OSInfo>& os) {
+  PurlParts p;
+  p.type = "rpm";
+  p.ns = OsFamily(os);  // the vendor; left out when the OS is unknown
+  p.name = pkg.name;
+  uint32_t parsed_epoch = 0;
+  std::string_view bare = StripEpoch(pkg.version, &parsed_epoch);
+  if (!pkg.upstream.empty())
+    p.version = pkg.release.empty() ? pkg.upstream : pkg.upstream + "-" + pkg.release;
+  else
+    p.version = std::string(bare);
+  p.qualifiers.emplace_back("arch", pkg.arch);
+  p.qualifiers.emplace_back("distro", FamilyDistro(os));
+  AddEpoch(p, pkg, parsed_epoch);
+  if (auto it = pkg.extra.find("modularitylabel"); it != pkg.extra.end())
+    p.qualifiers.emplace_back("modularitylabel", it->second);
+  return p;
+}
+
+PurlParts GenericParts(const Package& pkg, const std::optional<OSInfo>&) {
+  PurlParts p;
+  p.type = "generic";
+  p.name = pkg.name;
+  p.version = pkg.version;
+  return p;
+}
+
+struct PurlMapping {
+  std::string_view package_type;  // Package::type
+  PurlParts (*parts)(const Package&, const std::optional<OSInfo>&);
+};
+
+// One line per package type. Types not listed fall back to pkg:generic.
+constexpr PurlMapping kMappings[] = {
+    {"apk", &ApkParts},
+    {"dpkg", &DebParts},
+    {"rpm", &RpmParts},
+};
+
+}  // namespace
+
+std::string PurlPercentEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+std::string BuildPurl(PurlParts p) {
+  p.type = Lower(p.type);
+  if (!ValidType(p.type)) return "";
+  NormalizeForType(p);
+  std::string_view name = Trim(p.name, '/');
+  if (name.empty()) return "";
+
+  std::string out = "pkg:" + p.type + "/";
+  std::string ns = EncodeSegments(p.ns, false);
+  if (!ns.empty()) out += ns + "/";
+  out += PurlPercentEncode(name);
+  if (!p.version.empty()) out += "@" + PurlPercentEncode(p.version);
+
+  std::vector<std::pair<std::string, std::string>> quals;
+  for (auto& [k, v] : p.qualifiers) {
+    if (v.empty()) continue;
+    std::string key = Lower(k);
+    if (!ValidQualifierKey(key)) return "";
+    quals.emplace_back(std::move(key), v);
+  }
+  std::sort(quals.begin(), quals.end());
+  for (size_t i = 0; i < quals.size(); ++i) {
+    if (i > 0 && quals[i].first == quals[i - 1].first) return "";  // a key appears once
+    out += (i == 0 ? "?" : "&") + quals[i].first + "=" + PurlPercentEncode(quals[i].second);
+  }
+
+  std::string sub = EncodeSegments(p.subpath, true);
+  if (!sub.empty()) out += "#" + sub;
+  return out;
+}
+
+std::string Purl(const Package& pkg, const std::optional<OSInfo>& os) {
+  for (const auto& m : kMappings)
+    if (pkg.type == m.package_type) return BuildPurl(m.parts(pkg, os));
+  return BuildPurl(GenericParts(pkg, os));
+}
+
+}  // namespace customs

@@ -1,0 +1,432 @@
+#include "reporters/common.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "core/sha256.h"
+
+namespace customs::report {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+bool IsIdString(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), IsIdChar); }
+
+bool IsOsPackageType(std::string_view t) { return t == "apk" || t == "dpkg" || t == "rpm"; }
+
+// Length-prefixed fields, so that no two different field lists hash alike.
+void Field(Sha256& h, std::string_view s) {
+  h.Update(std::to_string(s.size()));
+  h.Update(":");
+  h.Update(s);
+}
+
+std::string StripAlgo(std::string digest) {
+  if (digest.rfind("sha256:", 0) == 0) digest.erase(0, 7);
+  return digest;
+}
+
+}  // namespace
+
+std::string_view ArtifactTypeName(ArtifactType t) {
+  switch (t) {
+    case ArtifactType::kContainerImage: return "container_image";
+    case ArtifactType::kRootfs: return "rootfs";
+    case ArtifactType::kFilesystem: return "filesystem";
+  }
+  return "filesystem";
+}
+
+std::string TargetName(const Inventory& inv) {
+  if (!inv.os || inv.os->family.empty()) return inv.artifact.name;
+  std::string os = inv.os->family;
+  if (!inv.os->version.empty()) os += " " + inv.os->version;
+  return inv.artifact.name + " (" + os + ")";
+}
+
+std::string_view TargetClass(std::string_view package_type) {
+  return IsOsPackageType(package_type) ? "os-pkgs" : "lang-pkgs";
+}
+
+bool PackageLess(const Package& a, const Package& b) {
+  return std::tie(a.name, a.version, a.arch, a.type, a.db_path, a.layer, a.src_name, a.src_version) <
+         std::tie(b.name, b.version, b.arch, b.type, b.db_path, b.layer, b.src_name, b.src_version);
+}
+
+std::vector<Target> BuildTargets(const Inventory& inv) {
+  std::map<std::pair<std::string, std::string>, Target> by_key;  // (class, type)
+  for (const auto& p : inv.packages) {
+    std::string cls(TargetClass(p.type));
+    auto& t = by_key[{cls, p.type}];
+    if (t.packages.empty()) {
+      t.name = TargetName(inv);
+      t.cls = cls;
+      t.type = p.type;
+    }
+    t.packages.push_back(&p);
+  }
+  std::vector<Target> out;
+  // "os-pkgs" before "lang-pkgs": OS packages first, as the report reads top-down.
+  for (std::string_view cls : {"os-pkgs", "lang-pkgs"})
+    for (auto& [key, t] : by_key)
+      if (key.first == cls) out.push_back(std::move(t));
+  for (auto& t : out)
+    std::stable_sort(t.packages.begin(), t.packages.end(),
+                     [](const Package* a, const Package* b) { return PackageLess(*a, *b); });
+  return out;
+}
+
+const LayerInfo* LayerOf(const Inventory& inv, const Package& pkg) {
+  if (pkg.layer < 0) return nullptr;
+  for (const auto& l : inv.layers)
+    if (l.index == pkg.layer) return &l;
+  return nullptr;
+}
+
+std::string ShortDigest(std::string_view digest, size_t n) {
+  std::string d = StripAlgo(std::string(digest));
+  if (d.size() > n) d.resize(n);
+  return d;
+}
+
+std::string HexSha256(std::string_view s) { return StripAlgo(Sha256::Of(s)); }
+
+std::string ContentHash(const ScanResult& r) {
+  const Inventory& inv = r.inventory;
+  Sha256 h;
+  Field(h, "customs-report-v1");
+  Field(h, r.tool_version);
+  Field(h, r.scanned_at);
+  const Artifact& a = inv.artifact;
+  Field(h, ArtifactTypeName(a.type));
+  Field(h, a.name);
+  Field(h, a.image_id);
+  Field(h, a.manifest_digest);
+  for (const auto& t : a.repo_tags) Field(h, t);
+  Field(h, "|");
+  for (const auto& d : a.repo_digests) Field(h, d);
+  Field(h, "|");
+  if (inv.os) {
+    Field(h, inv.os->family);
+    Field(h, inv.os->version);
+  }
+  Field(h, "|");
+  for (const auto& l : inv.layers) Field(h, l.diff_id);
+  Field(h, "|");
+  std::vector<const Package*> pkgs;
+  for (const auto& p : inv.packages) pkgs.push_back(&p);
+  std::stable_sort(pkgs.begin(), pkgs.end(), [](const Package* x, const Package* y) { return PackageLess(*x, *y); });
+  for (const Package* p : pkgs) {
+    Field(h, p->type);
+    Field(h, p->name);
+    Field(h, p->version);
+    Field(h, p->arch);
+    Field(h, p->db_path);
+    Field(h, std::to_string(p->layer));
+  }
+  return StripAlgo(h.Digest());
+}
+
+std::string UuidFromHex(std::string_view hex) {
+  std::string h(hex.substr(0, 32));
+  h.resize(32, '0');
+  static const char* kHex = "0123456789abcdef";
+  auto nibble = [](char c) -> int { return c >= 'a' ? c - 'a' + 10 : (c >= 'A' ? c - 'A' + 10 : c - '0'); };
+  h[12] = '4';                                  // version 4
+  h[16] = kHex[(nibble(h[16]) & 0x3) | 0x8];    // variant 10xx
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+         h.substr(20, 12);
+}
+
+DependencyIndex::DependencyIndex(const std::vector<const Package*>& all) {
+  for (size_t i = 0; i < all.size(); ++i) by_name_[{all[i]->type, all[i]->name}].emplace_back(i, all[i]);
+}
+
+std::vector<const Package*> DependencyIndex::Resolve(const Package& pkg) const {
+  std::vector<std::pair<size_t, const Package*>> found;
+  std::set<const Package*> seen;
+  for (const auto& dep : pkg.depends) {
+    auto it = by_name_.find({pkg.type, dep});
+    if (it == by_name_.end()) {
+      size_t colon = dep.find(':');
+      if (colon != std::string::npos) it = by_name_.find({pkg.type, dep.substr(0, colon)});
+    }
+    if (it == by_name_.end()) continue;
+    for (const auto& [idx, p] : it->second)
+      if (p != &pkg && seen.insert(p).second) found.emplace_back(idx, p);
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<const Package*> out;
+  for (const auto& [idx, p] : found) out.push_back(p);
+  return out;
+}
+
+// ---- SPDX licenses ----
+
+namespace {
+
+// Identifiers from the SPDX License List that distribution package databases use. Each one is
+// checked against the CycloneDX copy of the list by the unit tests.
+constexpr std::string_view kLicenseIds[] = {
+    "0BSD", "AFL-2.1", "AFL-3.0", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.0",
+    "Apache-1.1", "Apache-2.0", "APSL-2.0", "Artistic-1.0", "Artistic-1.0-cl8", "Artistic-1.0-Perl",
+    "Artistic-2.0", "Beerware", "BitTorrent-1.1", "BlueOak-1.0.0", "BSD-1-Clause", "BSD-2-Clause",
+    "BSD-2-Clause-Patent", "BSD-2-Clause-Views", "BSD-3-Clause", "BSD-3-Clause-Clear", "BSD-4-Clause",
+    "BSD-4-Clause-UC", "BSD-Source-Code", "BSL-1.0", "bzip2-1.0.6", "CC-BY-3.0", "CC-BY-4.0",
+    "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC-PDDC", "CC0-1.0", "CDDL-1.0", "CDDL-1.1", "CECILL-2.1",
+    "ClArtistic", "CPL-1.0", "curl", "ECL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1", "EUPL-1.2", "FSFAP",
+    "FSFUL", "FSFULLR", "FTL", "GFDL-1.1-only", "GFDL-1.1-or-later", "GFDL-1.2-only",
+    "GFDL-1.2-or-later", "GFDL-1.3-only", "GFDL-1.3-or-later", "GPL-1.0", "GPL-1.0+", "GPL-1.0-only",
+    "GPL-1.0-or-later", "GPL-2.0", "GPL-2.0+", "GPL-2.0-only", "GPL-2.0-or-later",
+    "GPL-2.0-with-classpath-exception", "GPL-3.0", "GPL-3.0+", "GPL-3.0-only", "GPL-3.0-or-later",
+    "HPND", "ICU", "IJG", "Info-ZIP", "IPA", "ISC", "JSON", "LGPL-2.0", "LGPL-2.0+", "LGPL-2.0-only",
+    "LGPL-2.0-or-later", "LGPL-2.1", "LGPL-2.1+", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0",
+    "LGPL-3.0+", "LGPL-3.0-only", "LGPL-3.0-or-later", "Libpng", "libpng-2.0", "libtiff", "LPPL-1.3c",
+    "MirOS", "MIT", "MIT-0", "MIT-CMU", "MPL-1.0", "MPL-1.1", "MPL-2.0", "MPL-2.0-no-copyleft-exception",
+    "MS-PL", "MS-RL", "NCSA", "Net-SNMP", "NTP", "OFL-1.1", "OLDAP-2.8", "OpenSSL", "OSL-3.0", "PHP-3.0",
+    "PHP-3.01", "PostgreSQL", "PSF-2.0", "Python-2.0", "Qhull", "Ruby", "Sendmail", "SGI-B-2.0",
+    "Sleepycat", "SSPL-1.0", "TCL", "Unicode-3.0", "Unicode-DFS-2016", "Unlicense", "UPL-1.0", "Vim",
+    "W3C", "WTFPL", "X11", "XFree86-1.1", "Zlib", "zlib-acknowledgement", "ZPL-2.1",
+};
+
+constexpr std::string_view kExceptionIds[] = {
+    "Autoconf-exception-2.0", "Autoconf-exception-3.0", "Bison-exception-2.2", "Classpath-exception-2.0",
+    "Font-exception-2.0", "GCC-exception-2.0", "GCC-exception-3.1", "GPL-3.0-linking-exception",
+    "LGPL-3.0-linking-exception", "Libtool-exception", "Linux-syscall-note", "LLVM-exception",
+    "OpenJDK-assembly-exception-1.0", "openvpn-openssl-exception", "Qt-GPL-exception-1.0",
+    "Qt-LGPL-exception-1.1", "u-boot-exception-2.0", "WxWindows-exception-3.1",
+};
+
+using IdMap = std::unordered_map<std::string, std::string_view>;
+
+template <size_t N>
+IdMap ByLower(const std::string_view (&ids)[N]) {
+  IdMap m;
+  for (auto s : ids) m.emplace(Lower(s), s);
+  return m;
+}
+
+std::string_view Lookup(const IdMap& m, std::string_view id) {
+  auto it = m.find(Lower(id));
+  return it == m.end() ? std::string_view() : it->second;
+}
+
+struct Token {
+  enum Kind { kWord, kOpen, kClose, kAnd, kOr, kWith } kind;
+  std::string text;
+};
+
+bool Tokenize(std::string_view s, std::vector<Token>* out) {
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+    } else if (c == '(') {
+      out->push_back({Token::kOpen, "("});
+      ++i;
+    } else if (c == ')') {
+      out->push_back({Token::kClose, ")"});
+      ++i;
+    } else {
+      size_t j = i;
+      while (j < s.size() && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r' && s[j] != '(' &&
+             s[j] != ')')
+        ++j;
+      std::string w(s.substr(i, j - i));
+      if (w == "AND") out->push_back({Token::kAnd, w});
+      else if (w == "OR") out->push_back({Token::kOr, w});
+      else if (w == "WITH") out->push_back({Token::kWith, w});
+      else out->push_back({Token::kWord, w});
+      i = j;
+    }
+  }
+  return !out->empty();
+}
+
+// Recursive-descent reader of the Annex D grammar; WITH binds tighter than AND, AND than OR.
+class LicenseParser {
+ public:
+  LicenseParser(const std::vector<Token>& toks, License* out) : toks_(toks), out_(out) {}
+
+  bool Parse(std::string* expr) {
+    if (!Or(expr)) return false;
+    return pos_ == toks_.size();
+  }
+
+ private:
+  const Token* Peek() const { return pos_ < toks_.size() ? &toks_[pos_] : nullptr; }
+
+  bool Or(std::string* e) {
+    if (!And(e)) return false;
+    while (Peek() && Peek()->kind == Token::kOr) {
+      ++pos_;
+      std::string rhs;
+      if (!And(&rhs)) return false;
+      *e += " OR " + rhs;
+      out_->compound = true;
+    }
+    return true;
+  }
+
+  bool And(std::string* e) {
+    if (!With(e)) return false;
+    while (Peek() && Peek()->kind == Token::kAnd) {
+      ++pos_;
+      std::string rhs;
+      if (!With(&rhs)) return false;
+      *e += " AND " + rhs;
+      out_->compound = true;
+    }
+    return true;
+  }
+
+  bool With(std::string* e) {
+    const Token* t = Peek();
+    if (!t) return false;
+    if (t->kind == Token::kOpen) {
+      ++pos_;
+      std::string inner;
+      if (!Or(&inner)) return false;
+      if (!Peek() || Peek()->kind != Token::kClose) return false;
+      ++pos_;
+      *e = "(" + inner + ")";
+      out_->compound = true;
+      return true;
+    }
+    if (t->kind != Token::kWord) return false;
+    std::string word = t->text;
+    ++pos_;
+    if (Peek() && Peek()->kind == Token::kWith) {
+      ++pos_;
+      const Token* x = Peek();
+      if (!x || x->kind != Token::kWord || !IsIdString(x->text)) return false;
+      ++pos_;
+      out_->compound = true;
+      std::string lic;
+      if (!Simple(word, &lic, /*replace_unknown=*/false)) return false;
+      std::string_view exc = KnownSpdxExceptionId(x->text);
+      if (!lic.empty() && !exc.empty()) {
+        *e = lic + " WITH " + std::string(exc);
+      } else {
+        *e = Ref(word + " WITH " + x->text);
+      }
+      return true;
+    }
+    return Simple(word, e, /*replace_unknown=*/true);
+  }
+
+  // A license identifier (optionally with '+') or a LicenseRef. Unknown identifiers become a
+  // LicenseRef when replace_unknown, otherwise *e is left empty. False when it is not an idstring.
+  bool Simple(const std::string& word, std::string* e, bool replace_unknown) {
+    if (IsLicenseRef(word)) {
+      *e = word;
+      return true;
+    }
+    std::string_view id = word;
+    bool plus = !id.empty() && id.back() == '+';
+    if (plus) id.remove_suffix(1);
+    if (!IsIdString(id)) return false;
+    std::string_view known = KnownSpdxLicenseId(word);  // "GPL-2.0+" is itself on the list
+    if (!known.empty()) {
+      *e = std::string(known);
+    } else if (!(known = KnownSpdxLicenseId(id)).empty()) {
+      *e = std::string(known) + (plus ? "+" : "");
+    } else if (replace_unknown) {
+      *e = Ref(word);
+    } else {
+      e->clear();
+    }
+    return true;
+  }
+
+  static bool IsLicenseRef(std::string_view w) {
+    size_t colon = w.find(':');
+    if (colon != std::string_view::npos) {
+      std::string_view doc = w.substr(0, colon);
+      if (doc.rfind("DocumentRef-", 0) != 0 || !IsIdString(doc.substr(12))) return false;
+      w = w.substr(colon + 1);
+    }
+    return w.rfind("LicenseRef-", 0) == 0 && IsIdString(w.substr(11));
+  }
+
+  std::string Ref(const std::string& text) {
+    std::string ref = LicenseRefFor(text);
+    out_->known = false;
+    if (std::find(out_->refs.begin(), out_->refs.end(), std::make_pair(ref, text)) == out_->refs.end())
+      out_->refs.emplace_back(ref, text);
+    return ref;
+  }
+
+  const std::vector<Token>& toks_;
+  License* out_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string_view KnownSpdxLicenseId(std::string_view id) {
+  static const IdMap kMap = ByLower(kLicenseIds);
+  return Lookup(kMap, id);
+}
+
+std::string_view KnownSpdxExceptionId(std::string_view id) {
+  static const IdMap kMap = ByLower(kExceptionIds);
+  return Lookup(kMap, id);
+}
+
+const std::vector<std::string_view>& KnownSpdxIds() {
+  static const std::vector<std::string_view> kAll = [] {
+    std::vector<std::string_view> v(std::begin(kLicenseIds), std::end(kLicenseIds));
+    v.insert(v.end(), std::begin(kExceptionIds), std::end(kExceptionIds));
+    return v;
+  }();
+  return kAll;
+}
+
+std::string SpdxIdString(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (!IsIdChar(c)) c = '-';
+  return out;
+}
+
+std::string LicenseRefFor(std::string_view text) {
+  std::string id = SpdxIdString(text);
+  if (id != text || id.empty()) id += (id.empty() ? "" : "-") + HexSha256(text).substr(0, 8);
+  return "LicenseRef-" + id;
+}
+
+License ParseLicense(std::string_view text) {
+  License l;
+  l.text = std::string(text);
+  std::vector<Token> toks;
+  if (!Tokenize(text, &toks)) return l;  // empty: nothing to say
+  License attempt = l;
+  attempt.known = true;
+  std::string expr;
+  LicenseParser parser(toks, &attempt);
+  if (parser.Parse(&expr)) {
+    attempt.parsed = true;
+    attempt.spdx = expr;
+    if (attempt.known && !attempt.compound && KnownSpdxLicenseId(expr) == expr) attempt.single_id = expr;
+    return attempt;
+  }
+  l.spdx = LicenseRefFor(text);
+  l.refs.emplace_back(l.spdx, l.text);
+  return l;
+}
+
+}  // namespace customs::report

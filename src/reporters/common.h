@@ -1,0 +1,102 @@
+// Helpers the reporters share: targets (packages grouped per type, in a stable order), layer lookup,
+// deterministic identifiers, and SPDX license expressions.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/types.h"
+#include "reporters/reporter.h"
+
+namespace customs::report {
+
+// "container_image", "rootfs", "filesystem".
+std::string_view ArtifactTypeName(ArtifactType t);
+
+// "<artifact name> (<os family> <os version>)", or the artifact name when the OS is unknown.
+std::string TargetName(const Inventory& inv);
+
+// What one target of the report holds. Today: the OS packages of one package type. Later parts add
+// other classes ("lang-pkgs", "secret", "config").
+struct Target {
+  std::string name;   // TargetName()
+  std::string cls;    // "os-pkgs"
+  std::string type;   // package type: "apk", "dpkg", "rpm"
+  std::vector<const Package*> packages;  // sorted by PackageLess
+};
+
+// "os-pkgs" for OS package types (apk, dpkg, rpm), "lang-pkgs" for the others.
+std::string_view TargetClass(std::string_view package_type);
+
+// Strict weak order on packages: (name, version, arch), then the remaining fields so that the order
+// is total and does not depend on the input order.
+bool PackageLess(const Package& a, const Package& b);
+
+// The inventory's packages, one target per package type, targets sorted by class then type.
+std::vector<Target> BuildTargets(const Inventory& inv);
+
+// The layer that introduced `pkg`, or nullptr when unknown.
+const LayerInfo* LayerOf(const Inventory& inv, const Package& pkg);
+
+// "sha256:0123456789abcdef..." -> "0123456789ab" (the digest without algorithm, cut to n).
+std::string ShortDigest(std::string_view digest, size_t n = 12);
+
+// Hex SHA-256 (no "sha256:" prefix) over everything that distinguishes one report from another:
+// tool version, scan time, artifact identity, OS, layers and packages. Equal inputs, equal hashes.
+std::string ContentHash(const ScanResult& result);
+
+// An RFC 4122 version-4-shaped UUID ("xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx") taken from the
+// first 32 hex digits of `hex`, with the version and variant bits set.
+std::string UuidFromHex(std::string_view hex);
+
+// Hex SHA-256 of a string (no prefix).
+std::string HexSha256(std::string_view s);
+
+// Packages of the same type whose name is one of `pkg.depends` (exact name, or the name before a
+// ":<arch>" suffix). The result is in `all`'s order and has no duplicates; `pkg` itself is left out.
+class DependencyIndex {
+ public:
+  explicit DependencyIndex(const std::vector<const Package*>& all);
+  std::vector<const Package*> Resolve(const Package& pkg) const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::vector<std::pair<size_t, const Package*>>> by_name_;
+};
+
+// ---- SPDX license expressions (SPDX 2.3 Annex D) ----
+
+// The SPDX License List identifier that `id` matches (case-insensitively), or "" when it is not one
+// customs knows. The known set is the licenses found in distribution package databases; every one is
+// on the SPDX License List.
+std::string_view KnownSpdxLicenseId(std::string_view id);
+std::string_view KnownSpdxExceptionId(std::string_view id);
+// Every identifier KnownSpdxLicenseId/KnownSpdxExceptionId accept, in their canonical spelling.
+const std::vector<std::string_view>& KnownSpdxIds();
+
+// A license string from a package database, read as an SPDX license expression.
+struct License {
+  std::string text;        // as the database wrote it
+  bool parsed = false;     // syntactically an SPDX license expression
+  bool known = false;      // parsed, and every identifier is on the SPDX License List (or a LicenseRef-)
+  bool compound = false;   // parsed and has an operator (AND, OR, WITH) or parentheses
+  std::string single_id;   // known && !compound: the canonical identifier (may end in '+')
+  // A valid SPDX expression for `text`: the normalized expression when known, otherwise with every
+  // unknown identifier (or the whole text, when it does not parse) replaced by a LicenseRef-.
+  std::string spdx;
+  // LicenseRef- identifiers `spdx` introduced, each with the text it stands for.
+  std::vector<std::pair<std::string, std::string>> refs;
+};
+
+License ParseLicense(std::string_view text);
+
+// "LicenseRef-<text made an idstring>": characters outside [A-Za-z0-9.-] become '-', and when that
+// changed the text, a short hash of the original keeps distinct texts apart.
+std::string LicenseRefFor(std::string_view text);
+
+// An idstring for SPDX identifiers: letters, digits, '.', '-'; everything else becomes '-'.
+std::string SpdxIdString(std::string_view s);
+
+}  // namespace customs::report

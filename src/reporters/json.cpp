@@ -1,0 +1,125 @@
+// The customs JSON report, schemaVersion 1 (docs/json-format.md). Stable: every field is always
+// present (empty strings and arrays stay), keys in a fixed order, packages sorted.
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "inventory/purl.h"
+#include "reporters/common.h"
+#include "reporters/reporter.h"
+
+namespace customs {
+
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+ordered_json StringArray(const std::vector<std::string>& v) {
+  ordered_json a = ordered_json::array();
+  for (const auto& s : v) a.push_back(s);
+  return a;
+}
+
+ordered_json ArtifactJson(const Artifact& a) {
+  ordered_json j;
+  j["name"] = a.name;
+  j["type"] = std::string(report::ArtifactTypeName(a.type));
+  j["imageId"] = a.image_id;
+  j["manifestDigest"] = a.manifest_digest;
+  j["repoTags"] = StringArray(a.repo_tags);
+  j["repoDigests"] = StringArray(a.repo_digests);
+  j["platform"] = ordered_json{{"os", a.platform.os},
+                               {"architecture", a.platform.architecture},
+                               {"variant", a.platform.variant}};
+  j["created"] = a.created;
+  return j;
+}
+
+ordered_json OsJson(const std::optional<OSInfo>& os) {
+  if (!os) return nullptr;
+  return ordered_json{{"family", os->family}, {"name", os->name}, {"version", os->version}, {"codename", os->codename}};
+}
+
+ordered_json LayerJson(const LayerInfo& l) {
+  ordered_json j;
+  j["index"] = l.index;
+  j["digest"] = l.digest;
+  j["diffId"] = l.diff_id;
+  j["mediaType"] = l.media_type;
+  j["size"] = l.size;
+  j["uncompressedSize"] = l.uncompressed_size;
+  j["createdBy"] = l.created_by;
+  return j;
+}
+
+ordered_json PackageJson(const Inventory& inv, const Package& p) {
+  ordered_json j;
+  j["name"] = p.name;
+  j["version"] = p.version;
+  j["epoch"] = p.epoch;
+  j["upstreamVersion"] = p.upstream;
+  j["release"] = p.release;
+  j["arch"] = p.arch;
+  j["srcName"] = p.src_name;
+  j["srcVersion"] = p.src_version;
+  j["srcEpoch"] = p.src_epoch;
+  j["licenses"] = StringArray(p.licenses);
+  j["maintainer"] = p.maintainer;
+  j["purl"] = Purl(p, inv.os);
+  j["dbPath"] = p.db_path;
+  if (const LayerInfo* l = report::LayerOf(inv, p))
+    j["layer"] = ordered_json{{"index", l->index}, {"diffId", l->diff_id}};
+  else
+    j["layer"] = nullptr;
+  j["dependsOn"] = StringArray(p.depends);
+  j["files"] = StringArray(p.files);
+  ordered_json extra = ordered_json::object();
+  for (const auto& [k, v] : p.extra) extra[k] = v;  // std::map: sorted keys
+  j["extra"] = std::move(extra);
+  return j;
+}
+
+class JsonReporter : public Reporter {
+ public:
+  std::string_view Name() const override { return "json"; }
+
+  void Write(const ScanResult& result, const ReportOptions&, std::ostream& out) const override {
+    const Inventory& inv = result.inventory;
+    ordered_json doc;
+    doc["schemaVersion"] = 1;
+    doc["tool"] = ordered_json{{"name", "customs"}, {"version", result.tool_version}};
+    doc["createdAt"] = result.scanned_at;
+    doc["artifact"] = ArtifactJson(inv.artifact);
+    doc["os"] = OsJson(inv.os);
+
+    ordered_json layers = ordered_json::array();
+    for (const auto& l : inv.layers) layers.push_back(LayerJson(l));
+    doc["layers"] = std::move(layers);
+
+    ordered_json targets = ordered_json::array();
+    for (const auto& t : report::BuildTargets(inv)) {
+      ordered_json tj;
+      tj["target"] = t.name;
+      tj["class"] = t.cls;
+      tj["type"] = t.type;
+      ordered_json pkgs = ordered_json::array();
+      for (const Package* p : t.packages) pkgs.push_back(PackageJson(inv, *p));
+      tj["packages"] = std::move(pkgs);
+      targets.push_back(std::move(tj));
+    }
+    doc["targets"] = std::move(targets);
+
+    ordered_json diags = ordered_json::array();
+    for (const auto& d : inv.diagnostics) diags.push_back(ordered_json{{"where", d.where}, {"message", d.message}});
+    doc["diagnostics"] = std::move(diags);
+
+    // Invalid UTF-8 from a package database is replaced (U+FFFD) rather than aborting the report.
+    out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> MakeReporter_json() { return std::make_unique<JsonReporter>(); }
+
+}  // namespace customs

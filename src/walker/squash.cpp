@@ -1,0 +1,148 @@
+#include "walker/squash.h"
+
+#include <deque>
+
+#include "core/error.h"
+
+namespace customs {
+
+namespace {
+
+bool IsUnder(std::string_view path, std::string_view dir) {
+  if (dir.empty()) return !path.empty();
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+void Split(std::string_view p, std::deque<std::string>& out, bool front) {
+  std::vector<std::string> comps;
+  size_t i = 0;
+  while (i <= p.size()) {
+    size_t j = p.find('/', i);
+    if (j == std::string_view::npos) j = p.size();
+    if (j > i) comps.emplace_back(p.substr(i, j - i));
+    i = j + 1;
+  }
+  if (front)
+    out.insert(out.begin(), comps.begin(), comps.end());
+  else
+    out.insert(out.end(), comps.begin(), comps.end());
+}
+
+}  // namespace
+
+void SquashedView::EraseSubtree(const std::string& dir) {
+  if (dir.empty()) {
+    entries_.clear();
+    return;
+  }
+  std::string prefix = dir + "/";
+  auto it = entries_.lower_bound(prefix);
+  while (it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0) it = entries_.erase(it);
+}
+
+SquashedView::SquashedView(const std::vector<LayerScan>& scans, const std::vector<std::string>& names,
+                           const Limits& limits)
+    : limits_(limits) {
+  for (size_t l = 0; l < scans.size(); ++l) {
+    const auto& entries = scans[l].entries;
+    // Deletions apply to the lower layers only, whatever their position in this layer's tar.
+    for (const FileMeta& m : entries) {
+      if (m.type == FileType::kWhiteout) {
+        entries_.erase(m.path);
+        EraseSubtree(m.path);
+      } else if (m.type == FileType::kOpaqueWhiteout) {
+        EraseSubtree(m.path);
+      }
+    }
+    for (const FileMeta& m : entries) {
+      if (m.type == FileType::kWhiteout || m.type == FileType::kOpaqueWhiteout) continue;
+      auto it = entries_.find(m.path);
+      if (it != entries_.end() && it->second.meta->type == FileType::kDirectory && m.type != FileType::kDirectory)
+        EraseSubtree(m.path);  // a file replacing a directory hides what was below it
+      if (m.type == FileType::kHardlink) {
+        const ViewEntry* target = Find(m.link);
+        std::string where = l < names.size() ? names[l] : "layer " + std::to_string(l);
+        if (!target)
+          throw InputError(where, "hardlink '" + m.path + "' points to missing target '" + m.link + "'");
+        if (target->meta->type == FileType::kDirectory)
+          throw InputError(where, "hardlink '" + m.path + "' points to a directory '" + m.link + "'");
+      }
+      entries_[m.path] = ViewEntry{int(l), &m};
+    }
+  }
+}
+
+const ViewEntry* SquashedView::Find(std::string_view path) const {
+  auto it = entries_.find(path);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+SquashedView::Resolution SquashedView::Resolve(std::string_view path, std::string& resolved) const {
+  std::deque<std::string> todo;
+  Split(path, todo, false);
+  std::vector<std::string> stack;
+  int hops = 0;
+  auto joined = [&](const std::string* extra) {
+    std::string s;
+    for (const auto& c : stack) {
+      if (!s.empty()) s.push_back('/');
+      s += c;
+    }
+    if (extra) {
+      if (!s.empty()) s.push_back('/');
+      s += *extra;
+    }
+    return s;
+  };
+  while (!todo.empty()) {
+    std::string c = std::move(todo.front());
+    todo.pop_front();
+    if (c.empty() || c == ".") continue;
+    if (c == "..") {
+      if (!stack.empty()) stack.pop_back();
+      continue;
+    }
+    std::string candidate = joined(&c);
+    const ViewEntry* e = Find(candidate);
+    if (!e) {
+      resolved = candidate;
+      return Resolution::kMissing;
+    }
+    if (e->meta->type == FileType::kSymlink) {
+      if (++hops > limits_.max_symlink_hops) {
+        resolved = candidate;
+        return Resolution::kLoop;
+      }
+      const std::string& target = e->meta->link;
+      if (!target.empty() && target.front() == '/') stack.clear();
+      Split(target, todo, true);
+      continue;
+    }
+    if (e->meta->type == FileType::kHardlink && todo.empty()) {
+      if (++hops > limits_.max_symlink_hops) {
+        resolved = candidate;
+        return Resolution::kLoop;
+      }
+      stack.clear();
+      Split(e->meta->link, todo, true);
+      continue;
+    }
+    if (!todo.empty() && e->meta->type != FileType::kDirectory) {
+      resolved = candidate;
+      return Resolution::kMissing;  // a non-directory in the middle of the path
+    }
+    stack.push_back(std::move(c));
+  }
+  resolved = joined(nullptr);
+  return Resolution::kFound;
+}
+
+bool SquashedView::LayerDeletes(const LayerScan& scan, std::string_view path) {
+  for (const FileMeta& m : scan.entries) {
+    if (m.type == FileType::kWhiteout && (m.path == path || IsUnder(path, m.path))) return true;
+    if (m.type == FileType::kOpaqueWhiteout && IsUnder(path, m.path)) return true;
+  }
+  return false;
+}
+
+}  // namespace customs

@@ -1,0 +1,668 @@
+// Layer streams: raw bytes -> (gzip|zstd|none) -> tar entries.
+// Decompression and both SHA-256 digests run on a producer thread; libarchive parses the tar on the
+// consumer's thread, so one layer already keeps two cores busy.
+#include "walker/streams.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <algorithm>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/error.h"
+#include "core/sha256.h"
+
+namespace customs {
+
+namespace {
+
+constexpr size_t kChunk = 1 << 20;  // 1 MiB per queued block
+constexpr size_t kQueueDepth = 8;   // at most 8 MiB decompressed in flight per layer
+
+std::string HumanBytes(uint64_t n) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = double(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) v /= 1024, ++u;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+  return buf;
+}
+
+// ---- raw file bytes ------------------------------------------------------------------------
+
+class FileBytes : public ByteSource {
+ public:
+  FileBytes(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~FileBytes() override { ::close(fd_); }
+  size_t Read(char* buf, size_t n) override {
+    for (;;) {
+      ssize_t r = ::read(fd_, buf, n);
+      if (r >= 0) return size_t(r);
+      if (errno == EINTR) continue;
+      throw IoError(path_, std::strerror(errno));
+    }
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+// ---- bounded queue of decompressed blocks ----------------------------------------------------
+
+class BlockQueue {
+ public:
+  // Producer side. Returns false when the consumer has gone away.
+  bool Push(std::vector<char>&& block) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return q_.size() < kQueueDepth || cancelled_; });
+    if (cancelled_) return false;
+    q_.push_back(std::move(block));
+    not_empty_.notify_one();
+    return true;
+  }
+  void Close(std::exception_ptr error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    error_ = error;
+    not_empty_.notify_all();
+  }
+  // Consumer side. Returns false at the end; rethrows the producer's error.
+  bool Pop(std::vector<char>& out) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
+    if (!q_.empty()) {
+      out = std::move(q_.front());
+      q_.pop_front();
+      not_full_.notify_one();
+      return true;
+    }
+    if (error_) std::rethrow_exception(error_);
+    return false;
+  }
+  void Cancel() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    q_.clear();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<std::vector<char>> q_;
+  bool closed_ = false, cancelled_ = false;
+  std::exception_ptr error_;
+};
+
+// ---- the producer: read, hash, decompress, guard ---------------------------------------------
+
+enum class Compression { kNone, kGzip, kZstd };
+
+class Producer {
+ public:
+  Producer(std::unique_ptr<ByteSource> raw, std::string name, const Limits& limits, BlockQueue& q)
+      : raw_(std::move(raw)), name_(std::move(name)), limits_(limits), q_(q) {}
+
+  void Run() {
+    try {
+      Pump();
+      stats_.stored_sha256 = stored_hash_.Digest();
+      stats_.uncompressed_sha256 = plain_hash_.Digest();
+      stats_.digests_valid = true;
+      q_.Close(nullptr);
+    } catch (...) {
+      q_.Close(std::current_exception());
+    }
+  }
+  const StreamStats& stats() const { return stats_; }
+
+ private:
+  size_t ReadRaw(char* buf, size_t n) {
+    size_t got = raw_->Read(buf, n);
+    stored_hash_.Update(buf, got);
+    stats_.stored_bytes += got;
+    return got;
+  }
+
+  // Emits decompressed bytes, enforcing the size and ratio limits.
+  bool Emit(std::vector<char>&& block) {
+    if (block.empty()) return true;
+    stats_.uncompressed_bytes += block.size();
+    plain_hash_.Update(block.data(), block.size());
+    if (stats_.uncompressed_bytes > limits_.max_layer_bytes)
+      throw InputError(name_, "layer larger than the limit of " + HumanBytes(limits_.max_layer_bytes) +
+                                  " uncompressed (--max-layer-size)");
+    if (compression_ != Compression::kNone && stats_.uncompressed_bytes > limits_.ratio_check_after_bytes &&
+        double(stats_.uncompressed_bytes) > limits_.max_compression_ratio * double(std::max<uint64_t>(stats_.stored_bytes, 1)))
+      throw InputError(name_, "decompression bomb: " + HumanBytes(stats_.stored_bytes) + " expanded to more than " +
+                                  HumanBytes(stats_.uncompressed_bytes) + " (ratio above " +
+                                  std::to_string(int(limits_.max_compression_ratio)) +
+                                  ", --max-compression-ratio)");
+    return q_.Push(std::move(block));
+  }
+
+  void Pump() {
+    std::vector<char> in(kChunk);
+    size_t n = ReadRaw(in.data(), in.size());
+    // Fill at least 4 bytes for the magic test (short reads are allowed).
+    while (n < 4) {
+      size_t m = ReadRaw(in.data() + n, in.size() - n);
+      if (m == 0) break;
+      n += m;
+    }
+    auto* u = reinterpret_cast<const unsigned char*>(in.data());
+    if (n >= 2 && u[0] == 0x1f && u[1] == 0x8b)
+      compression_ = Compression::kGzip;
+    else if (n >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd)
+      compression_ = Compression::kZstd;
+    switch (compression_) {
+      case Compression::kNone: PumpPlain(in, n); break;
+      case Compression::kGzip: PumpGzip(in, n); break;
+      case Compression::kZstd: PumpZstd(in, n); break;
+    }
+  }
+
+  void PumpPlain(std::vector<char>& first, size_t n) {
+    first.resize(n);
+    if (!Emit(std::move(first))) return;
+    for (;;) {
+      std::vector<char> buf(kChunk);
+      size_t got = ReadRaw(buf.data(), buf.size());
+      if (got == 0) return;
+      buf.resize(got);
+      if (!Emit(std::move(buf))) return;
+    }
+  }
+
+  void PumpGzip(std::vector<char>& in, size_t n) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(kExitInternal, "zlib: inflateInit2 failed");
+    struct Guard { z_stream* z; ~Guard() { inflateEnd(z); } } guard{&zs};
+    zs.next_in = reinterpret_cast<Bytef*>(in.data());
+    zs.avail_in = unsigned(n);
+    bool member_done = false;
+    std::vector<char> out(kChunk);
+    for (;;) {
+      if (zs.avail_in == 0) {
+        size_t got = ReadRaw(in.data(), in.size());
+        if (got == 0) break;
+        zs.next_in = reinterpret_cast<Bytef*>(in.data());
+        zs.avail_in = unsigned(got);
+      }
+      if (member_done) {
+        // Concatenated gzip members are one stream (RFC 1952 2.2); anything else after the end is junk.
+        auto* p = zs.next_in;
+        if (p[0] != 0x1f) {
+          // Trailing zero padding is tolerated; other bytes are not.
+          for (unsigned i = 0; i < zs.avail_in; ++i)
+            if (p[i] != 0) throw InputError(name_, "garbage after the end of the gzip stream");
+          zs.avail_in = 0;
+          continue;
+        }
+        inflateReset(&zs);
+        member_done = false;
+      }
+      zs.next_out = reinterpret_cast<Bytef*>(out.data());
+      zs.avail_out = unsigned(out.size());
+      int rc = inflate(&zs, Z_NO_FLUSH);
+      size_t produced = out.size() - zs.avail_out;
+      if (rc == Z_STREAM_END) member_done = true;
+      else if (rc == Z_BUF_ERROR && produced == 0 && zs.avail_in == 0) {}
+      else if (rc != Z_OK) throw InputError(name_, std::string("corrupt gzip data: ") + (zs.msg ? zs.msg : "inflate error"));
+      if (produced) {
+        out.resize(produced);
+        if (!Emit(std::move(out))) return;
+        out = std::vector<char>(kChunk);
+      }
+    }
+    if (!member_done) throw InputError(name_, "truncated gzip stream");
+  }
+
+  void PumpZstd(std::vector<char>& in, size_t n) {
+    ZSTD_DStream* ds = ZSTD_createDStream();
+    if (!ds) throw Error(kExitInternal, "zstd: cannot create a stream");
+    struct Guard { ZSTD_DStream* d; ~Guard() { ZSTD_freeDStream(d); } } guard{ds};
+    // A frame may ask for a huge window; cap it (128 MiB covers every sane layer).
+    ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 27);
+    ZSTD_inBuffer zin{in.data(), n, 0};
+    size_t last_rc = 0;
+    bool any = n > 0;
+    std::vector<char> out(kChunk);
+    for (;;) {
+      if (zin.pos == zin.size) {
+        size_t got = ReadRaw(in.data(), in.size());
+        if (got == 0) break;
+        zin = ZSTD_inBuffer{in.data(), got, 0};
+        any = true;
+      }
+      ZSTD_outBuffer zout{out.data(), out.size(), 0};
+      last_rc = ZSTD_decompressStream(ds, &zout, &zin);
+      if (ZSTD_isError(last_rc)) throw InputError(name_, std::string("corrupt zstd data: ") + ZSTD_getErrorName(last_rc));
+      if (zout.pos) {
+        out.resize(zout.pos);
+        if (!Emit(std::move(out))) return;
+        out = std::vector<char>(kChunk);
+      }
+    }
+    // Flush what the decoder still holds.
+    for (;;) {
+      ZSTD_inBuffer empty{nullptr, 0, 0};
+      ZSTD_outBuffer zout{out.data(), out.size(), 0};
+      last_rc = ZSTD_decompressStream(ds, &zout, &empty);
+      if (ZSTD_isError(last_rc)) throw InputError(name_, std::string("corrupt zstd data: ") + ZSTD_getErrorName(last_rc));
+      if (zout.pos == 0) break;
+      out.resize(zout.pos);
+      if (!Emit(std::move(out))) return;
+      out = std::vector<char>(kChunk);
+    }
+    if (any && last_rc != 0) throw InputError(name_, "truncated zstd stream");
+  }
+
+  std::unique_ptr<ByteSource> raw_;
+  std::string name_;
+  Limits limits_;
+  BlockQueue& q_;
+  Compression compression_ = Compression::kNone;
+  Sha256 stored_hash_, plain_hash_;
+  StreamStats stats_;
+};
+
+// ---- the consumer: libarchive over the decompressed blocks ---------------------------------
+
+class TarStream : public EntryStream {
+ public:
+  TarStream(std::unique_ptr<ByteSource> raw, std::string name, const Limits& limits)
+      : name_(std::move(name)), producer_(std::move(raw), name_, limits, queue_) {}
+
+  // Separate from the constructor so that the destructor (which stops the producer) runs if it throws.
+  void Start() {
+    thread_ = std::thread([this] { producer_.Run(); });
+    a_ = archive_read_new();
+    archive_read_support_format_tar(a_);
+    archive_read_support_format_gnutar(a_);
+    if (archive_read_open(a_, this, nullptr, &TarStream::ReadCb, nullptr) != ARCHIVE_OK) {
+      // An empty stream is an empty layer; anything else unreadable is not a tar.
+      if (!empty_) Fail("not a tar archive");
+    }
+  }
+  ~TarStream() override {
+    queue_.Cancel();
+    if (thread_.joinable()) thread_.join();
+    if (a_) archive_read_free(a_);
+  }
+
+  bool Next(RawEntry& e) override {
+    if (done_) return false;
+    if (empty_) { done_ = true; return false; }
+    archive_entry* ae = nullptr;
+    int rc = archive_read_next_header(a_, &ae);
+    if (rc == ARCHIVE_EOF) { done_ = true; return false; }
+    RethrowProducerError();
+    if (rc < ARCHIVE_WARN) Fail(ArchiveMessage());
+    const char* p = archive_entry_pathname(ae);
+    if (!p) p = archive_entry_pathname_utf8(ae);
+    if (!p) Fail("entry with an unreadable path name");
+    e.path = p;
+    e.link.clear();
+    e.size = archive_entry_size_is_set(ae) ? uint64_t(std::max<la_int64_t>(archive_entry_size(ae), 0)) : 0;
+    e.mode = archive_entry_perm(ae);
+    e.uid = uint32_t(archive_entry_uid(ae));
+    e.gid = uint32_t(archive_entry_gid(ae));
+    if (const char* h = archive_entry_hardlink(ae)) {
+      e.type = FileType::kHardlink;
+      e.link = h;
+    } else {
+      switch (archive_entry_filetype(ae)) {
+        case AE_IFREG: e.type = FileType::kRegular; break;
+        case AE_IFDIR: e.type = FileType::kDirectory; break;
+        case AE_IFLNK:
+          e.type = FileType::kSymlink;
+          if (const char* s = archive_entry_symlink(ae)) e.link = s;
+          break;
+        case AE_IFCHR: e.type = FileType::kCharDevice; break;
+        case AE_IFBLK: e.type = FileType::kBlockDevice; break;
+        case AE_IFIFO: e.type = FileType::kFifo; break;
+        case AE_IFSOCK: e.type = FileType::kSocket; break;
+        default: e.type = FileType::kRegular; break;
+      }
+    }
+    entry_size_ = e.type == FileType::kRegular ? e.size : 0;
+    pos_ = 0;
+    return true;
+  }
+
+  std::span<const char> ReadBlock() override {
+    if (pending_hole_ > 0 || !held_.empty()) return Hole();
+    const void* buf = nullptr;
+    size_t size = 0;
+    la_int64_t offset = 0;
+    int rc = archive_read_data_block(a_, &buf, &size, &offset);
+    if (rc == ARCHIVE_EOF) {
+      if (pos_ < entry_size_) {  // trailing sparse hole
+        pending_hole_ = entry_size_ - pos_;
+        return Hole();
+      }
+      return {};
+    }
+    RethrowProducerError();
+    if (rc < ARCHIVE_WARN) Fail(ArchiveMessage());
+    if (offset >= 0 && uint64_t(offset) > pos_) {  // sparse file: the gap reads as zeros
+      pending_hole_ = uint64_t(offset) - pos_;
+      held_ = {static_cast<const char*>(buf), size};
+      return Hole();
+    }
+    pos_ += size;
+    return {static_cast<const char*>(buf), size};
+  }
+
+  StreamStats Finish() override {
+    // Drain: the digests cover every byte of the blob, including what follows the tar's end.
+    std::vector<char> block;
+    while (queue_.Pop(block)) {}
+    if (thread_.joinable()) thread_.join();
+    return producer_.stats();
+  }
+
+ private:
+  // Zeros for a sparse gap, then the data block that followed it.
+  std::span<const char> Hole() {
+    static const char kZeros[65536] = {};
+    if (pending_hole_ > 0) {
+      size_t n = size_t(std::min<uint64_t>(pending_hole_, sizeof kZeros));
+      pending_hole_ -= n;
+      pos_ += n;
+      return {kZeros, n};
+    }
+    auto h = held_;
+    held_ = {};
+    pos_ += h.size();
+    return h;
+  }
+
+  static la_ssize_t ReadCb(archive*, void* self, const void** buf) {
+    auto* s = static_cast<TarStream*>(self);
+    try {
+      if (!s->queue_.Pop(s->current_)) {
+        if (s->total_ == 0) s->empty_ = true;
+        return 0;
+      }
+      s->total_ += s->current_.size();
+      *buf = s->current_.data();
+      return la_ssize_t(s->current_.size());
+    } catch (...) {
+      s->producer_error_ = std::current_exception();
+      return -1;
+    }
+  }
+
+  void RethrowProducerError() {
+    if (producer_error_) std::rethrow_exception(producer_error_);
+  }
+
+  std::string ArchiveMessage() {
+    RethrowProducerError();
+    const char* m = archive_error_string(a_);
+    std::string msg = m ? m : "unreadable tar data";
+    if (msg.find("Truncated") != std::string::npos || msg.find("truncated") != std::string::npos)
+      return "truncated tar archive (" + msg + ")";
+    if (msg.find("Unrecognized archive format") != std::string::npos || msg.find("Damaged tar") != std::string::npos)
+      return "not a tar archive or damaged tar header (" + msg + ")";
+    return msg;
+  }
+
+  [[noreturn]] void Fail(const std::string& reason) {
+    RethrowProducerError();
+    throw InputError(name_, reason);
+  }
+
+  std::string name_;
+  BlockQueue queue_;
+  Producer producer_;
+  std::thread thread_;
+  archive* a_ = nullptr;
+  std::vector<char> current_;
+  uint64_t total_ = 0;
+  bool empty_ = false, done_ = false;
+  std::exception_ptr producer_error_;
+  uint64_t entry_size_ = 0, pos_ = 0, pending_hole_ = 0;
+  std::span<const char> held_;
+};
+
+// ---- directory trees ---------------------------------------------------------------------------
+
+class DirectoryStream : public EntryStream {
+ public:
+  DirectoryStream(std::string root, const Limits& limits) : root_(std::move(root)), limits_(limits) {
+    int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw IoError(root_, std::strerror(errno));
+    PushDir(fd, "");
+  }
+  ~DirectoryStream() override {
+    CloseFile();
+    for (auto& d : stack_) ::close(d.fd);
+  }
+
+  bool Next(RawEntry& e) override {
+    CloseFile();
+    while (!stack_.empty()) {
+      Dir& d = stack_.back();
+      if (d.next >= d.names.size()) {
+        ::close(d.fd);
+        stack_.pop_back();
+        continue;
+      }
+      const std::string name = d.names[d.next++];
+      std::string rel = d.rel.empty() ? name : d.rel + "/" + name;
+      struct stat st;
+      if (::fstatat(d.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) continue;  // vanished while walking
+        throw IoError(root_ + "/" + rel, std::strerror(errno));
+      }
+      e = RawEntry{};
+      e.path = rel;
+      e.mode = st.st_mode & 07777;
+      e.uid = st.st_uid;
+      e.gid = st.st_gid;
+      int parent = d.fd;
+      if (S_ISREG(st.st_mode)) {
+        e.type = FileType::kRegular;
+        e.size = uint64_t(st.st_size);
+        file_parent_ = parent;
+        file_name_ = name;
+        file_rel_ = rel;
+      } else if (S_ISDIR(st.st_mode)) {
+        e.type = FileType::kDirectory;
+        if (stack_.size() >= 512) throw InputError(root_ + "/" + rel, "directory nesting deeper than 512 levels");
+        int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) PushDir(fd, rel);  // unreadable directories are listed but not entered
+      } else if (S_ISLNK(st.st_mode)) {
+        e.type = FileType::kSymlink;
+        std::string target(size_t(std::max<off_t>(st.st_size, 0)) + 1, '\0');
+        ssize_t n = ::readlinkat(parent, name.c_str(), target.data(), target.size());
+        if (n < 0) throw IoError(root_ + "/" + rel, std::strerror(errno));
+        target.resize(size_t(n));
+        e.link = target;
+      } else if (S_ISCHR(st.st_mode)) e.type = FileType::kCharDevice;
+      else if (S_ISBLK(st.st_mode)) e.type = FileType::kBlockDevice;
+      else if (S_ISFIFO(st.st_mode)) e.type = FileType::kFifo;
+      else e.type = FileType::kSocket;
+      return true;
+    }
+    return false;
+  }
+
+  std::span<const char> ReadBlock() override {
+    if (file_fd_ < 0) {
+      if (file_name_.empty()) return {};
+      // O_NOFOLLOW: the entry was a regular file when listed; never follow a swapped-in symlink.
+      file_fd_ = ::openat(file_parent_, file_name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+      if (file_fd_ < 0) throw IoError(root_ + "/" + file_rel_, std::strerror(errno));
+      buf_.resize(kChunk);
+    }
+    for (;;) {
+      ssize_t n = ::read(file_fd_, buf_.data(), buf_.size());
+      if (n >= 0) return {buf_.data(), size_t(n)};
+      if (errno == EINTR) continue;
+      throw IoError(root_ + "/" + file_rel_, std::strerror(errno));
+    }
+  }
+
+  StreamStats Finish() override { return StreamStats{}; }
+
+ private:
+  struct Dir {
+    int fd;
+    std::string rel;
+    std::vector<std::string> names;
+    size_t next = 0;
+  };
+
+  void PushDir(int fd, std::string rel) {
+    int dup_fd = ::dup(fd);
+    DIR* dir = ::fdopendir(dup_fd);
+    if (!dir) {
+      ::close(dup_fd);
+      ::close(fd);
+      throw IoError(root_ + (rel.empty() ? "" : "/" + rel), std::strerror(errno));
+    }
+    Dir d{fd, std::move(rel), {}, 0};
+    while (dirent* de = ::readdir(dir)) {
+      if (!std::strcmp(de->d_name, ".") || !std::strcmp(de->d_name, "..")) continue;
+      d.names.emplace_back(de->d_name);
+    }
+    ::closedir(dir);
+    std::sort(d.names.begin(), d.names.end());
+    stack_.push_back(std::move(d));
+  }
+
+  void CloseFile() {
+    if (file_fd_ >= 0) ::close(file_fd_);
+    file_fd_ = -1;
+    file_name_.clear();
+  }
+
+  std::string root_;
+  Limits limits_;
+  std::vector<Dir> stack_;
+  int file_parent_ = -1, file_fd_ = -1;
+  std::string file_name_, file_rel_;
+  std::vector<char> buf_;
+};
+
+class FunctionLayer : public LayerSource {
+ public:
+  FunctionLayer(std::string d, std::function<std::unique_ptr<EntryStream>()> f) : desc_(std::move(d)), open_(std::move(f)) {}
+  std::string Describe() const override { return desc_; }
+  std::unique_ptr<EntryStream> Open() const override { return open_(); }
+
+ private:
+  std::string desc_;
+  std::function<std::unique_ptr<EntryStream>()> open_;
+};
+
+class DirectoryLayer : public LayerSource {
+ public:
+  DirectoryLayer(std::string root, const Limits& limits) : root_(std::move(root)), limits_(limits) {}
+  std::string Describe() const override { return root_; }
+  std::unique_ptr<EntryStream> Open() const override { return OpenDirectoryStream(root_, limits_); }
+  bool ReadFileDirect(const std::string& path, uint64_t max_bytes, std::string& out) const override {
+    // Walk the components with O_NOFOLLOW so that nothing outside the root is ever opened.
+    int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    size_t start = 0;
+    while (true) {
+      size_t slash = path.find('/', start);
+      std::string comp = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+      bool last = slash == std::string::npos;
+      int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY);
+      int next = ::openat(fd, comp.c_str(), flags);
+      ::close(fd);
+      if (next < 0) return false;
+      fd = next;
+      if (last) break;
+      start = slash + 1;
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { ::close(fd); return false; }
+    out.clear();
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      if (out.size() + size_t(n) > max_bytes) { ::close(fd); return false; }
+      out.append(buf, size_t(n));
+    }
+    ::close(fd);
+    return true;
+  }
+
+ private:
+  std::string root_;
+  Limits limits_;
+};
+
+}  // namespace
+
+const char* FileTypeName(FileType t) {
+  switch (t) {
+    case FileType::kRegular: return "file";
+    case FileType::kDirectory: return "directory";
+    case FileType::kSymlink: return "symlink";
+    case FileType::kHardlink: return "hardlink";
+    case FileType::kCharDevice: return "char-device";
+    case FileType::kBlockDevice: return "block-device";
+    case FileType::kFifo: return "fifo";
+    case FileType::kSocket: return "socket";
+    case FileType::kWhiteout: return "whiteout";
+    case FileType::kOpaqueWhiteout: return "opaque-whiteout";
+  }
+  return "?";
+}
+
+std::unique_ptr<ByteSource> OpenFileBytes(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(path, std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw IoError(path, "is a directory");
+  }
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return std::make_unique<FileBytes>(fd, path);
+}
+
+std::unique_ptr<EntryStream> OpenTarStream(std::unique_ptr<ByteSource> raw, std::string name, const Limits& limits) {
+  auto s = std::make_unique<TarStream>(std::move(raw), std::move(name), limits);
+  s->Start();
+  return s;
+}
+
+std::unique_ptr<EntryStream> OpenDirectoryStream(const std::string& root, const Limits& limits) {
+  return std::make_unique<DirectoryStream>(root, limits);
+}
+
+std::unique_ptr<LayerSource> MakeLayerSource(std::string description, std::function<std::unique_ptr<EntryStream>()> open) {
+  return std::make_unique<FunctionLayer>(std::move(description), std::move(open));
+}
+
+std::unique_ptr<LayerSource> MakeDirectoryLayer(const std::string& root, const Limits& limits) {
+  return std::make_unique<DirectoryLayer>(root, limits);
+}
+
+}  // namespace customs
