@@ -33,7 +33,7 @@ std::string_view CapabilityName(std::string_view token) {
 struct Record {
   Package pkg;
   Capabilities caps;
-  std::string folder;    // last F: line
+  std::string folder;     // last F: line
   size_t first_line = 0;  // 1-based, for messages
   bool has_name = false, has_version = false;
 };
@@ -74,8 +74,14 @@ class InstalledDbParser {
     const std::string_view value = line.substr(2);
     Package& p = rec_.pkg;
     switch (key) {
-      case 'P': p.name = value; rec_.has_name = !value.empty(); break;
-      case 'V': p.version = value; rec_.has_version = !value.empty(); break;
+      case 'P':
+        p.name = value;
+        rec_.has_name = !value.empty();
+        break;
+      case 'V':
+        p.version = value;
+        rec_.has_version = !value.empty();
+        break;
       case 'A': p.arch = value; break;
       case 'o': p.src_name = value; break;
       case 'L': p.licenses = {std::string(value)}; break;
@@ -84,7 +90,9 @@ class InstalledDbParser {
       case 'D': AddDepends(value); break;
       case 'p': AddProvides(value); break;
       case 'F': rec_.folder = value; break;
-      case 'R': p.files.push_back(rec_.folder.empty() ? std::string(value) : rec_.folder + "/" + std::string(value)); break;
+      case 'R':
+        p.files.push_back(rec_.folder.empty() ? std::string(value) : rec_.folder + "/" + std::string(value));
+        break;
       default: break;  // build time, sizes, description, file modes and digests: not needed
     }
   }

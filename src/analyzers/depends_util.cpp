@@ -22,8 +22,8 @@ void AddProvider(ProviderIndex& index, const std::vector<Package>& packages, con
   if (packages[pkg].name == cap || packages[pkg].name < current) it->second = pkg;
 }
 
-ProviderIndex IndexProviders(const std::vector<Package>& packages,
-                             const std::vector<Capabilities>& caps, const ResolveOptions& opts) {
+ProviderIndex IndexProviders(const std::vector<Package>& packages, const std::vector<Capabilities>& caps,
+                             const ResolveOptions& opts) {
   ProviderIndex index;
   for (size_t i = 0; i < packages.size(); ++i) {
     AddProvider(index, packages, packages[i].name, i);

@@ -85,10 +85,11 @@ ParsedControl ParseControl(std::string_view content) {
 
 void ReportMalformed(const ParsedControl& c, std::string_view path, AnalysisResult& out) {
   if (c.malformed == 0) return;
-  out.diagnostics.push_back({std::string(path), std::to_string(c.malformed) +
-                                                    " line(s) that are neither a field nor a continuation ignored "
-                                                    "(first at line " +
-                                                    std::to_string(c.first_malformed) + ")"});
+  out.diagnostics.push_back(
+      {std::string(path), std::to_string(c.malformed) +
+                              " line(s) that are neither a field nor a continuation ignored "
+                              "(first at line " +
+                              std::to_string(c.first_malformed) + ")"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +166,8 @@ std::optional<Package> PackageFromParagraph(const Paragraph& para, const std::st
   VersionParts sv;
   if (p.src_version.empty() || !SplitDebianVersion(p.src_version, sv, reason)) {
     if (!p.src_version.empty())
-      out.diagnostics.push_back({path, at + " (" + p.name + ") Source: " + reason + "; using the binary version"});
+      out.diagnostics.push_back(
+          {path, at + " (" + p.name + ") Source: " + reason + "; using the binary version"});
     p.src_version = p.version;
     sv = v;
   }
@@ -210,13 +212,14 @@ void AnalyzeFileList(const std::string& path, std::string_view content, Analysis
 // usr/share/doc/NAME/copyright.
 //
 // Machine-readable files (DEP-5, "Format:" first) name their licenses in License fields whose first
-// line is a short name or an expression of short names joined by "or" / "and" (or commas). Other
-// files are free text; the usual way they name a license is a reference to the copy Debian ships
-// in /usr/share/common-licenses/ (e.g. "/usr/share/common-licenses/GPL-2").
+// line is a short name or an expression of short names joined by "or" / "and" (or commas); their
+// license texts also point at /usr/share/common-licenses/, but those references add nothing (and
+// lose the "+" of "GPL-2+"). Other files are free text; the usual way they name a license is a
+// reference to the copy Debian ships there ("/usr/share/common-licenses/GPL-2").
 
 bool IsLicenseNameChar(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
-         c == '.' || c == '+' || c == '-';
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '.' ||
+         c == '+' || c == '-';
 }
 
 bool IsLicenseNameEnd(char c) {  // a name ends with a letter, digit or '+' ("GPL-2." -> "GPL-2")
@@ -293,15 +296,19 @@ std::vector<std::string> SplitLicenseExpression(std::string_view expr) {
   return pieces;
 }
 
-// The short name of a License field's first line: text in parentheses is a comment
-// ("The MIT License (MIT)" -> "The MIT License").
-void AddLicenseField(std::string_view first_line, std::vector<std::string>& out) {
+// The license names of a License field's first line. Text in parentheses is a comment
+// ("The MIT License (MIT)" -> "The MIT License"). Outside machine-readable files a "License:" line
+// is as likely prose ("License: The main library is licensed under ..."), so there only names
+// without spaces count.
+void AddLicenseField(std::string_view first_line, bool dep5, std::vector<std::string>& out) {
   std::string_view v = text::Trim(first_line.substr(0, first_line.find('(')));
-  for (auto& name : SplitLicenseExpression(v)) text::PushUnique(out, std::move(name));
+  for (auto& name : SplitLicenseExpression(v))
+    if (dep5 || name.find(' ') == std::string::npos) text::PushUnique(out, std::move(name));
 }
 
 bool StartsWithField(std::string_view line, std::string_view name) {
-  return line.size() > name.size() && line[name.size()] == ':' && text::IEquals(line.substr(0, name.size()), name);
+  return line.size() > name.size() && line[name.size()] == ':' &&
+         text::IEquals(line.substr(0, name.size()), name);
 }
 
 bool IsMachineReadable(const std::vector<std::string_view>& lines) {
@@ -318,7 +325,7 @@ std::vector<std::string> CopyrightLicenses(std::string_view content) {
   const bool dep5 = IsMachineReadable(lines);
   for (std::string_view line : lines) {
     if (StartsWithField(line, "License")) {
-      AddLicenseField(line.substr(std::string_view("License:").size()), out);
+      AddLicenseField(line.substr(std::string_view("License:").size()), dep5, out);
     } else if (!dep5) {
       AddCommonLicenseRefs(line, out);
     }
@@ -357,9 +364,11 @@ bool IsFileList(std::string_view path) {
 }
 
 bool IsCopyright(std::string_view path) {
-  if (!path.starts_with(kDocDir) || !path.ends_with("/copyright")) return false;
-  std::string_view pkg = path.substr(kDocDir.size(), path.size() - kDocDir.size() - 10);
-  return !pkg.empty() && pkg.find('/') == std::string_view::npos;
+  constexpr std::string_view kFile = "/copyright";
+  if (!path.starts_with(kDocDir) || !path.ends_with(kFile) || path.size() <= kDocDir.size() + kFile.size())
+    return false;
+  std::string_view pkg = path.substr(kDocDir.size(), path.size() - kDocDir.size() - kFile.size());
+  return pkg.find('/') == std::string_view::npos;
 }
 
 class DpkgAnalyzer final : public Analyzer {

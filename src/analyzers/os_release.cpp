@@ -125,11 +125,15 @@ std::string Unquote(std::string_view v, bool& unterminated) {
   for (size_t i = 0; i < v.size(); ++i) {
     const char c = v[i];
     if (quote == '\'') {
-      if (c == '\'') quote = 0; else out += c;
+      if (c == '\'')
+        quote = 0;
+      else
+        out += c;
     } else if (quote == '"') {
       if (c == '"') {
         quote = 0;
-      } else if (c == '\\' && i + 1 < v.size() && std::string_view("$\"\\`").find(v[i + 1]) != std::string_view::npos) {
+      } else if (c == '\\' && i + 1 < v.size() &&
+                 std::string_view("$\"\\`").find(v[i + 1]) != std::string_view::npos) {
         out += v[++i];
       } else {
         out += c;
@@ -164,7 +168,8 @@ Assignments ParseAssignments(std::string_view content) {
 
 void ReportSyntax(const Assignments& a, const std::string& path, AnalysisResult& out) {
   if (a.malformed > 0)
-    out.diagnostics.push_back({path, std::to_string(a.malformed) + " line(s) that are not KEY=value ignored"});
+    out.diagnostics.push_back(
+        {path, std::to_string(a.malformed) + " line(s) that are not KEY=value ignored"});
   if (a.unterminated) out.diagnostics.push_back({path, "unterminated quote"});
 }
 
@@ -203,7 +208,8 @@ bool ParseLsbRelease(std::string_view content, const std::string& path, OSInfo& 
   return true;
 }
 
-bool ParseAlpineRelease(std::string_view content, const std::string& path, OSInfo& info, AnalysisResult& out) {
+bool ParseAlpineRelease(std::string_view content, const std::string& path, OSInfo& info,
+                        AnalysisResult& out) {
   std::string_view v = FirstNonBlankLine(content);
   if (!LooksLikeVersion(v)) {
     out.diagnostics.push_back({path, "no version on the first line"});
@@ -214,7 +220,8 @@ bool ParseAlpineRelease(std::string_view content, const std::string& path, OSInf
   return true;
 }
 
-bool ParseDebianVersion(std::string_view content, const std::string& path, OSInfo& info, AnalysisResult& out) {
+bool ParseDebianVersion(std::string_view content, const std::string& path, OSInfo& info,
+                        AnalysisResult& out) {
   std::string_view v = FirstNonBlankLine(content);
   info.family = "debian";
   if (IsNumericVersion(v)) {
@@ -234,9 +241,14 @@ bool ParseDebianVersion(std::string_view content, const std::string& path, OSInf
 // Distribution names in "NAME release VERSION" lines, lowered, by prefix.
 std::string FamilyFromReleaseName(std::string_view name) {
   static constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
-      {"centos", "centos"},   {"rocky", "rocky"},   {"almalinux", "almalinux"},
-      {"alma linux", "almalinux"}, {"fedora", "fedora"}, {"oracle", "oracle"},
-      {"red hat enterprise linux", "rhel"}, {"amazon linux", "amazon"},
+      {"centos", "centos"},
+      {"rocky", "rocky"},
+      {"almalinux", "almalinux"},
+      {"alma linux", "almalinux"},
+      {"fedora", "fedora"},
+      {"oracle", "oracle"},
+      {"red hat enterprise linux", "rhel"},
+      {"amazon linux", "amazon"},
   };
   std::string lower = text::Lower(name);
   for (const auto& [prefix, family] : kPrefixes)
@@ -247,7 +259,8 @@ std::string FamilyFromReleaseName(std::string_view name) {
 
 // "Rocky Linux release 9.3 (Blue Onyx)", "CentOS Linux release 7.9.2009 (Core)",
 // "Amazon Linux AMI release 2018.03", "Fedora release 39 (Thirty Nine)".
-bool ParseRedHatRelease(std::string_view content, const std::string& path, OSInfo& info, AnalysisResult& out) {
+bool ParseRedHatRelease(std::string_view content, const std::string& path, OSInfo& info,
+                        AnalysisResult& out) {
   std::string_view line = FirstNonBlankLine(content);
   constexpr std::string_view kRelease = " release ";
   size_t at = line.find(kRelease);
@@ -313,7 +326,9 @@ class OSReleaseAnalyzer final : public Analyzer {
  public:
   std::string_view Name() const override { return "os_release"; }
   AnalyzerGroup Group() const override { return AnalyzerGroup::kOS; }
-  bool Wants(std::string_view path, const FileMeta&) const override { return FindReleaseFile(path) != nullptr; }
+  bool Wants(std::string_view path, const FileMeta&) const override {
+    return FindReleaseFile(path) != nullptr;
+  }
   void Analyze(const AnalysisInput& in, AnalysisResult& out) const override {
     const ReleaseFile* f = FindReleaseFile(in.path);
     if (!f) return;

@@ -164,8 +164,15 @@ std::vector<const Package*> DependencyIndex::Resolve(const Package& pkg) const {
       if (colon != std::string::npos) it = by_name_.find({pkg.type, dep.substr(0, colon)});
     }
     if (it == by_name_.end()) continue;
+    // Several packages of that name (multilib: glibc.x86_64 and glibc.i686): the ones of the same
+    // architecture (or architecture-independent) when there are any.
+    auto compatible = [&](const Package* p) {
+      return p->arch == pkg.arch || p->arch == "all" || p->arch == "noarch" || pkg.arch.empty() || p->arch.empty();
+    };
+    bool any_compatible = std::any_of(it->second.begin(), it->second.end(),
+                                      [&](const auto& e) { return e.second != &pkg && compatible(e.second); });
     for (const auto& [idx, p] : it->second)
-      if (p != &pkg && seen.insert(p).second) found.emplace_back(idx, p);
+      if (p != &pkg && (!any_compatible || compatible(p)) && seen.insert(p).second) found.emplace_back(idx, p);
   }
   std::sort(found.begin(), found.end());
   std::vector<const Package*> out;

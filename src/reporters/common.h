@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>  // before reporter.h, which uses std::unique_ptr without including it
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,7 +57,9 @@ std::string UuidFromHex(std::string_view hex);
 std::string HexSha256(std::string_view s);
 
 // Packages of the same type whose name is one of `pkg.depends` (exact name, or the name before a
-// ":<arch>" suffix). The result is in `all`'s order and has no duplicates; `pkg` itself is left out.
+// ":<arch>" suffix). When several packages have that name, those of `pkg`'s architecture (or of
+// none: "all", "noarch") win if there are any. The result is in `all`'s order and has no
+// duplicates; `pkg` itself is left out.
 class DependencyIndex {
  public:
   explicit DependencyIndex(const std::vector<const Package*>& all);

@@ -1,5 +1,7 @@
 // CycloneDX 1.6 JSON. Deterministic: the serial number comes from a hash of the report content, the
 // components are in target order, every list is sorted.
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <set>
 

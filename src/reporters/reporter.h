@@ -1,6 +1,7 @@
 // The reporter interface: one output format per .cpp file, plus one line in reporters/list.inc.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>

@@ -139,10 +139,16 @@ std::optional<uint64_t> OptUnsigned(const json& obj, const char* key, const std:
   throw InputError(where, FieldName(ctx, key) + " is not a non-negative integer");
 }
 
+// schemaVersion, or -1 when absent.
 int SchemaVersion(const json& obj, const std::string& where) {
   auto v = OptUnsigned(obj, "schemaVersion", where, "");
-  if (!v) return 0;
+  if (!v) return -1;
   return *v > 1000 ? 1000 : int(*v);
+}
+
+void RequireSchema2(int version, const std::string& where) {
+  if (version < 0) throw InputError(where, "schemaVersion is missing");
+  if (version != 2) throw InputError(where, "unsupported schemaVersion " + std::to_string(version) + " (expected 2)");
 }
 
 std::string StripParameters(std::string_view media_type) {
@@ -267,8 +273,7 @@ Index ParseOciIndex(std::string_view bytes, const std::string& where) {
     out.media_type = GetString(j, "mediaType", where, "");
     if (!out.media_type.empty() && ClassifyMediaType(out.media_type) != MediaKind::kIndex)
       throw InputError(where, "mediaType " + Quote(out.media_type) + " is not an image index");
-    if (out.schema_version != 2)
-      throw InputError(where, "unsupported schemaVersion " + std::to_string(out.schema_version) + " (expected 2)");
+    RequireSchema2(out.schema_version, where);
     const json* m = Field(j, "manifests");
     if (!m) throw InputError(where, "manifests is missing");
     if (!m->is_array()) throw InputError(where, "manifests is not an array");
@@ -290,8 +295,7 @@ Manifest ParseOciManifest(std::string_view bytes, const std::string& where) {
       throw InputError(where, "Docker image manifest schema 1 is not supported (convert the image to schema 2 or OCI)");
     if (!out.media_type.empty() && ClassifyMediaType(out.media_type) != MediaKind::kManifest)
       throw InputError(where, "mediaType " + Quote(out.media_type) + " is not an image manifest");
-    if (out.schema_version != 2)
-      throw InputError(where, "unsupported schemaVersion " + std::to_string(out.schema_version) + " (expected 2)");
+    RequireSchema2(out.schema_version, where);
     out.artifact_type = GetString(j, "artifactType", where, "");
     const json* c = Field(j, "config");
     if (!c) throw InputError(where, "config is missing");

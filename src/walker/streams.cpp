@@ -240,37 +240,38 @@ class Producer {
     // A frame may ask for a huge window; cap it (128 MiB covers every sane layer).
     ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 27);
     ZSTD_inBuffer zin{in.data(), n, 0};
-    size_t last_rc = 0;
-    bool any = n > 0;
+    // ZSTD_decompressStream returns 0 exactly when a frame is complete and fully flushed.
+    bool in_frame = false;
     std::vector<char> out(kChunk);
+    auto step = [&](ZSTD_inBuffer& src) {
+      ZSTD_outBuffer zout{out.data(), out.size(), 0};
+      size_t rc = ZSTD_decompressStream(ds, &zout, &src);
+      if (ZSTD_isError(rc)) throw InputError(name_, std::string("corrupt zstd data: ") + ZSTD_getErrorName(rc));
+      in_frame = rc != 0;
+      if (zout.pos) {
+        out.resize(zout.pos);
+        bool ok = Emit(std::move(out));
+        out = std::vector<char>(kChunk);
+        if (!ok) return -1;
+      }
+      return int(zout.pos > 0);
+    };
     for (;;) {
       if (zin.pos == zin.size) {
         size_t got = ReadRaw(in.data(), in.size());
         if (got == 0) break;
         zin = ZSTD_inBuffer{in.data(), got, 0};
-        any = true;
       }
-      ZSTD_outBuffer zout{out.data(), out.size(), 0};
-      last_rc = ZSTD_decompressStream(ds, &zout, &zin);
-      if (ZSTD_isError(last_rc)) throw InputError(name_, std::string("corrupt zstd data: ") + ZSTD_getErrorName(last_rc));
-      if (zout.pos) {
-        out.resize(zout.pos);
-        if (!Emit(std::move(out))) return;
-        out = std::vector<char>(kChunk);
-      }
+      if (step(zin) < 0) return;
     }
-    // Flush what the decoder still holds.
-    for (;;) {
+    // Input is exhausted: let the decoder flush what it still holds.
+    while (in_frame) {
       ZSTD_inBuffer empty{nullptr, 0, 0};
-      ZSTD_outBuffer zout{out.data(), out.size(), 0};
-      last_rc = ZSTD_decompressStream(ds, &zout, &empty);
-      if (ZSTD_isError(last_rc)) throw InputError(name_, std::string("corrupt zstd data: ") + ZSTD_getErrorName(last_rc));
-      if (zout.pos == 0) break;
-      out.resize(zout.pos);
-      if (!Emit(std::move(out))) return;
-      out = std::vector<char>(kChunk);
+      int produced = step(empty);
+      if (produced < 0) return;
+      if (produced == 0) break;
     }
-    if (any && last_rc != 0) throw InputError(name_, "truncated zstd stream");
+    if (in_frame) throw InputError(name_, "truncated zstd stream");
   }
 
   std::unique_ptr<ByteSource> raw_;

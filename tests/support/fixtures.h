@@ -274,6 +274,10 @@ struct RpmSpec {
 
 enum class RpmDbBackend { kSqlite, kNdb };
 
+// Whether this machine's rpm can write databases with that backend (Debian's rpm 4.18 is built
+// with sqlite and read-only bdb only: no ndb). `*why` says what is missing.
+bool RpmBackendSupported(RpmDbBackend backend, std::string* why);
+
 // A few noarch packages: one with an epoch, one requiring another, several licenses, files.
 std::vector<RpmSpec> DefaultRpmSpecs();
 

@@ -1,0 +1,162 @@
+// The customs JSON report (docs/json-format.md, schemaVersion 1).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "unit/reporters_sample.h"
+
+namespace customs {
+namespace {
+
+using nlohmann::json;
+
+json Report(const ScanResult& r) { return json::parse(sample::Render("json", r)); }
+
+template <typename J>
+std::vector<std::string> Keys(const J& obj) {
+  std::vector<std::string> k;
+  for (auto it = obj.begin(); it != obj.end(); ++it) k.push_back(it.key());
+  return k;
+}
+
+TEST(JsonReport, TopLevelShape) {
+  std::string text = sample::Render("json", sample::Alpine());
+  json doc = json::parse(text);
+  // Fixed key order (ordered output), every key present.
+  auto ordered = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> top;
+  for (auto it = ordered.begin(); it != ordered.end(); ++it) top.push_back(it.key());
+  EXPECT_EQ(top, (std::vector<std::string>{"schemaVersion", "tool", "createdAt", "artifact", "os", "layers", "targets",
+                                           "diagnostics"}));
+  EXPECT_EQ(doc["schemaVersion"], 1);
+  EXPECT_EQ(doc["tool"], (json{{"name", "customs"}, {"version", "0.1.0"}}));
+  EXPECT_EQ(doc["createdAt"], "2024-05-06T07:08:09Z");
+
+  const json& a = doc["artifact"];
+  EXPECT_EQ(a["name"], "alpine:3.9");
+  EXPECT_EQ(a["type"], "container_image");
+  EXPECT_EQ(a["imageId"], "sha256:" + std::string(64, 'c'));
+  EXPECT_EQ(a["manifestDigest"], "");
+  EXPECT_EQ(a["repoTags"], json::array({"alpine:3.9"}));
+  EXPECT_EQ(a["platform"], (json{{"os", "linux"}, {"architecture", "amd64"}, {"variant", ""}}));
+  EXPECT_EQ(a["created"], "2020-04-24T01:05:03.92860976Z");
+
+  EXPECT_EQ(doc["os"], (json{{"family", "alpine"}, {"name", "Alpine Linux v3.9"}, {"version", "3.9.6"}, {"codename", ""}}));
+
+  ASSERT_EQ(doc["layers"].size(), 2u);
+  EXPECT_EQ(doc["layers"][1], (json{{"index", 1},
+                                    {"digest", "sha256:" + std::string(64, '1')},
+                                    {"diffId", sample::kLayer1},
+                                    {"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
+                                    {"size", 1001},
+                                    {"uncompressedSize", 5001},
+                                    {"createdBy", "/bin/sh -c apk add curl"}}));
+
+  EXPECT_EQ(doc["diagnostics"], json::array({{{"where", "lib/apk/db/installed"}, {"message", "line 42: unknown field 'Z'"}}}));
+}
+
+TEST(JsonReport, TargetsAndPackages) {
+  json doc = Report(sample::Alpine());
+  ASSERT_EQ(doc["targets"].size(), 1u);
+  const json& t = doc["targets"][0];
+  EXPECT_EQ(t["target"], "alpine:3.9 (alpine 3.9.6)");
+  EXPECT_EQ(t["class"], "os-pkgs");
+  EXPECT_EQ(t["type"], "apk");
+  std::vector<std::string> names;
+  for (const auto& p : t["packages"]) names.push_back(p["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"busybox", "curl", "libcrypto1.1", "libssl1.1", "musl"}));
+
+  const json& musl = t["packages"][4];
+  // Every field, in the documented order.
+  auto ordered = nlohmann::ordered_json::parse(sample::Render("json", sample::Alpine()));
+  EXPECT_EQ(Keys(ordered["targets"][0]["packages"][4]),
+            (std::vector<std::string>{"name", "version", "epoch", "upstreamVersion", "release", "arch", "srcName",
+                                      "srcVersion", "srcEpoch", "licenses", "maintainer", "purl", "dbPath", "layer",
+                                      "dependsOn", "files", "extra"}));
+  EXPECT_EQ(Keys(ordered["targets"][0]), (std::vector<std::string>{"target", "class", "type", "packages"}));
+  EXPECT_EQ(Keys(ordered["artifact"]),
+            (std::vector<std::string>{"name", "type", "imageId", "manifestDigest", "repoTags", "repoDigests", "platform",
+                                      "created"}));
+  EXPECT_EQ(musl["version"], "1.1.20-r4");
+  EXPECT_EQ(musl["epoch"], 0);
+  EXPECT_EQ(musl["upstreamVersion"], "1.1.20");
+  EXPECT_EQ(musl["release"], "r4");
+  EXPECT_EQ(musl["arch"], "x86_64");
+  EXPECT_EQ(musl["srcName"], "musl");
+  EXPECT_EQ(musl["licenses"], json::array({"MIT"}));
+  EXPECT_EQ(musl["maintainer"], "Timo Teräs <timo.teras@iki.fi>");
+  EXPECT_EQ(musl["purl"], "pkg:apk/alpine/musl@1.1.20-r4?arch=x86_64&distro=3.9.6");
+  EXPECT_EQ(musl["dbPath"], "lib/apk/db/installed");
+  EXPECT_EQ(musl["layer"], (json{{"index", 0}, {"diffId", sample::kLayer0}}));
+  EXPECT_EQ(musl["dependsOn"], json::array());
+  EXPECT_EQ(musl["files"], json::array({"lib/ld-musl-x86_64.so.1", "lib/libc.musl-x86_64.so.1"}));
+  EXPECT_EQ(musl["extra"], json::object());
+
+  const json& curl = t["packages"][1];
+  EXPECT_EQ(curl["dependsOn"], json::array({"libssl1.1", "ca-certificates"}));  // as the database lists them
+  EXPECT_EQ(curl["extra"], (json{{"checksum", "Q1abc="}, {"url", "https://curl.haxx.se/"}}));
+}
+
+TEST(JsonReport, DebianEpochsAndRpm) {
+  json deb = Report(sample::Debian());
+  const json& pk = deb["targets"][0]["packages"];
+  EXPECT_EQ(pk[0]["name"], "bsdutils");
+  EXPECT_EQ(pk[0]["version"], "1:2.36.1-8");
+  EXPECT_EQ(pk[0]["epoch"], 1);
+  EXPECT_EQ(pk[0]["purl"], "pkg:deb/debian/bsdutils@2.36.1-8?arch=amd64&distro=debian-11.0&epoch=1");
+  EXPECT_EQ(deb["targets"][0]["target"], "debian:11 (debian 11.0)");
+  EXPECT_EQ(deb["targets"][0]["type"], "dpkg");
+  EXPECT_EQ(deb["os"]["codename"], "bullseye");
+
+  json rpm = Report(sample::Rocky());
+  const json& rp = rpm["targets"][0]["packages"];
+  ASSERT_EQ(rp.size(), 4u);
+  EXPECT_EQ(rp[3]["name"], "openssl-libs");
+  EXPECT_EQ(rp[3]["srcEpoch"], 1);
+  EXPECT_EQ(rp[3]["purl"], "pkg:rpm/rocky/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3&epoch=1");
+}
+
+TEST(JsonReport, NoOsNoLayers) {
+  json doc = Report(sample::BareRootfs());
+  EXPECT_TRUE(doc["os"].is_null());
+  EXPECT_EQ(doc["layers"], json::array());
+  EXPECT_EQ(doc["artifact"]["type"], "rootfs");
+  EXPECT_EQ(doc["artifact"]["repoTags"], json::array());
+  ASSERT_EQ(doc["targets"].size(), 2u);
+  EXPECT_EQ(doc["targets"][0]["target"], "/srv/rootfs");
+  const json& odd = doc["targets"][0]["packages"][0];
+  EXPECT_TRUE(odd["layer"].is_null());
+  EXPECT_EQ(odd["purl"], "pkg:deb/debian/odd%20pkg@1.0?arch=all");
+  EXPECT_EQ(doc["targets"][1]["class"], "lang-pkgs");
+  EXPECT_EQ(doc["targets"][1]["packages"][0]["purl"], "pkg:generic/thing@2.0");
+  EXPECT_EQ(doc["diagnostics"], json::array());
+}
+
+TEST(JsonReport, EmptyInventory) {
+  ScanResult r;
+  r.tool_version = "0.1.0";
+  json doc = Report(r);
+  EXPECT_EQ(doc["targets"], json::array());
+  EXPECT_EQ(doc["artifact"]["type"], "filesystem");
+  EXPECT_TRUE(doc["os"].is_null());
+}
+
+TEST(JsonReport, DeterministicAndIndependentOfInputOrder) {
+  ScanResult a = sample::Alpine();
+  ScanResult b = sample::Alpine();
+  std::reverse(b.inventory.packages.begin(), b.inventory.packages.end());
+  EXPECT_EQ(sample::Render("json", a), sample::Render("json", a));
+  EXPECT_EQ(sample::Render("json", a), sample::Render("json", b));
+}
+
+TEST(JsonReport, InvalidUtf8DoesNotAbort) {
+  ScanResult r = sample::Alpine();
+  r.inventory.packages[0].maintainer = "bad \xff\xfe bytes";
+  json doc = Report(r);
+  EXPECT_EQ(doc["targets"][0]["packages"].size(), 5u);
+}
+
+}  // namespace
+}  // namespace customs
