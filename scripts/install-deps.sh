@@ -11,7 +11,8 @@ PACKAGES=(
   libspdlog-dev librpm-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev
   libhyperscan-dev
   # tests: oracles and fixture makers
-  libgtest-dev libgmock-dev libbenchmark-dev rpm debootstrap dpkg-dev zstd gzip tar python3 nodejs npm
+  libgtest-dev libgmock-dev libbenchmark-dev rpm db5.3-util sqlite3 gpg debootstrap dpkg-dev zstd gzip tar
+  python3 nodejs npm
   ca-certificates
 )
 

@@ -85,11 +85,9 @@ ParsedControl ParseControl(std::string_view content) {
 
 void ReportMalformed(const ParsedControl& c, std::string_view path, AnalysisResult& out) {
   if (c.malformed == 0) return;
-  out.diagnostics.push_back(
-      {std::string(path), std::to_string(c.malformed) +
-                              " line(s) that are neither a field nor a continuation ignored "
-                              "(first at line " +
-                              std::to_string(c.first_malformed) + ")"});
+  std::string msg = std::to_string(c.malformed) + " line(s) that are neither a field nor a continuation";
+  msg += " ignored (first at line " + std::to_string(c.first_malformed) + ")";
+  out.diagnostics.push_back({std::string(path), std::move(msg)});
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-// rpm databases (sqlite rpmdb.sqlite, ndb Packages.db, Berkeley DB Packages) read with librpm.
+// rpm databases (sqlite rpmdb.sqlite, ndb Packages.db, Berkeley DB Packages). Headers are parsed by
+// librpm in every case; how they are found is not. Debian's librpm 4.18 opens sqlite and (through
+// bdb_ro) Berkeley DB databases, but was built without the ndb backend, so the blobs of an ndb
+// Packages.db are pulled out by a reader of our own (rpm_ndb.cpp) and handed to headerImport().
+// Either way the headers go through the same code (PackageCollector) to become packages.
 #include <fcntl.h>
 #include <rpm/header.h>
 #include <rpm/rpmdb.h>
@@ -22,6 +26,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/depends_util.h"
+#include "analyzers/rpm_ndb.h"
 #include "analyzers/version_split.h"
 
 namespace customs {
@@ -36,13 +41,14 @@ struct Backend {
   const char* name;            // value of librpm's %_db_backend
   std::string_view main_file;  // the file that holds the headers
   std::vector<std::string_view> files;
+  bool own_reader = false;  // read by rpm_ndb.cpp, not by a librpm backend
 };
 
 // Checked in this order: a directory converted to a newer format may keep the old file around.
 const std::vector<Backend>& Backends() {
   static const std::vector<Backend> kBackends = {
       {"sqlite", "rpmdb.sqlite", {"rpmdb.sqlite", "rpmdb.sqlite-wal", "rpmdb.sqlite-shm"}},
-      {"ndb", "Packages.db", {"Packages.db", "Index.db"}},
+      {"ndb", "Packages.db", {"Packages.db", "Index.db"}, /*own_reader=*/true},
       {"bdb_ro", "Packages", {"Packages"}},
   };
   return kBackends;
@@ -265,18 +271,37 @@ void FillVersions(Package& p, Header h) {
   }
 }
 
-struct ReadPackages {
-  std::vector<Package> packages;
-  std::vector<Capabilities> caps;
-  std::vector<std::string> problems;
+// Headers -> packages, shared by every way of finding the headers (librpm's database iterator, the
+// ndb reader): Add() each header, Finish() into the database fact.
+class PackageCollector {
+ public:
+  explicit PackageCollector(std::string db_path) : db_path_(std::move(db_path)) {}
+
+  void Add(Header h);
+  void Problem(std::string msg) { problems_.push_back(std::move(msg)); }
+
+  // Problems become diagnostics naming the database; the packages (with their dependencies
+  // resolved) become its PackageDB.
+  void Finish(AnalysisResult& out) {
+    for (auto& problem : problems_) out.diagnostics.push_back({db_path_, std::move(problem)});
+    // rpm also satisfies a requirement on a path ("/bin/sh") with the package owning that file.
+    ResolveDepends(packages_, caps_, ResolveOptions{.files_provide = true});
+    out.package_dbs.push_back(PackageDB{db_path_, "rpm", std::move(packages_)});
+  }
+
+ private:
+  std::string db_path_;
+  std::vector<Package> packages_;
+  std::vector<Capabilities> caps_;
+  std::vector<std::string> problems_;
 };
 
-void ReadHeader(Header h, const std::string& db_path, ReadPackages& out) {
+void PackageCollector::Add(Header h) {
   Package p;
   p.name = GetString(h, RPMTAG_NAME);
   if (p.name.empty() || p.name == "gpg-pubkey") return;  // gpg-pubkey: imported keys, not software
   p.type = "rpm";
-  p.db_path = db_path;
+  p.db_path = db_path_;
   p.arch = GetString(h, RPMTAG_ARCH);
   FillVersions(p, h);
   if (auto lic = GetString(h, RPMTAG_LICENSE); !lic.empty()) p.licenses.push_back(std::move(lic));
@@ -285,13 +310,13 @@ void ReadHeader(Header h, const std::string& db_path, ReadPackages& out) {
     p.extra["modularitylabel"] = std::move(label);
   std::string problem;
   p.files = GetFiles(h, problem);
-  if (!problem.empty()) out.problems.push_back(p.name + ": " + problem);
+  if (!problem.empty()) Problem(p.name + ": " + problem);
 
   Capabilities c;
   c.provides = GetStrings(h, RPMTAG_PROVIDENAME);
   c.requirements = GetStrings(h, RPMTAG_REQUIRENAME);
-  out.packages.push_back(std::move(p));
-  out.caps.push_back(std::move(c));
+  packages_.push_back(std::move(p));
+  caps_.push_back(std::move(c));
 }
 
 // librpm's messages name the private copy; say where the database is in the image instead.
@@ -306,7 +331,7 @@ std::string InImage(std::string msg, const std::string& tmp_dir, std::string_vie
 // Opens the database copied into `tmp_dir` with `backend` and reads every header. Returns false
 // with `error` when librpm cannot open it. `image_dir` names the directory in messages.
 bool ReadWithLibrpm(const std::string& tmp_dir, std::string_view image_dir, const Backend& backend,
-                    const std::string& db_path, ReadPackages& out, std::string& error) {
+                    PackageCollector& out, std::string& error) {
   std::lock_guard<std::mutex> lock(LibrpmMutex());
   LogCapture log;
   if (!InitLibrpm()) {
@@ -338,13 +363,38 @@ bool ReadWithLibrpm(const std::string& tmp_dir, std::string_view image_dir, cons
     while (mi) {
       Header h = rpmdbNextIterator(mi.get());
       if (!h) break;
-      ReadHeader(h, db_path, out);
+      out.Add(h);
     }
   }
   ts.reset();  // closes the database before the macros are popped
   // Warnings are about index files a read does not need (Berkeley DB's Name, Basenames...);
   // errors are about the data (a damaged header skipped).
-  if (!log.Errors().empty()) out.problems.push_back("librpm: " + InImage(log.Errors(), tmp_dir, image_dir));
+  if (!log.Errors().empty()) out.Problem("librpm: " + InImage(log.Errors(), tmp_dir, image_dir));
+  return true;
+}
+
+// Reads an ndb Packages.db with rpm_ndb.cpp and parses each blob with librpm's headerImport().
+// Returns false with `error` when the file is not an ndb database at all.
+bool ReadNdb(std::string_view file, PackageCollector& out, std::string& error) {
+  rpm_ndb::Contents contents;
+  if (!rpm_ndb::Read(file, contents, error)) return false;
+  for (auto& problem : contents.problems) out.Problem(std::move(problem));
+  std::lock_guard<std::mutex> lock(LibrpmMutex());
+  LogCapture log;
+  for (const rpm_ndb::Blob& blob : contents.blobs) {
+    // HEADERIMPORT_COPY: librpm copies the bytes before looking at them, and checks the blob's
+    // index and data against its size (hdrblobInit) before trusting them. The blob is never
+    // written to, so the const_cast is only for the C signature.
+    Header h = headerImport(const_cast<char*>(blob.header.data()), static_cast<unsigned>(blob.header.size()),
+                            HEADERIMPORT_COPY);
+    if (!h) {
+      out.Problem("package " + std::to_string(blob.pkgidx) + ": librpm rejects the header blob");
+      continue;
+    }
+    out.Add(h);
+    headerFree(h);
+  }
+  if (!log.Errors().empty()) out.Problem("librpm: " + log.Errors());
   return true;
 }
 
@@ -358,8 +408,8 @@ class RpmAnalyzer final : public Analyzer {
   bool NeedsView() const override { return true; }
 
   void AnalyzeView(const FileView& view, int /*layer*/, AnalysisResult& out) const override {
-    std::vector<std::string_view>
-        seen;  // main files already read (var/lib/rpm may mirror usr/lib/sysimage/rpm)
+    // Main files already read: var/lib/rpm may be a symlink to usr/lib/sysimage/rpm.
+    std::vector<std::string_view> seen;
     for (std::string_view dir : kDbDirs) {
       for (const auto& backend : Backends()) {
         auto main = view.Read(std::string(dir) + std::string(backend.main_file));
@@ -379,6 +429,17 @@ class RpmAnalyzer final : public Analyzer {
   static void AnalyzeDatabase(const FileView& view, std::string_view dir, const Backend& backend,
                               AnalysisResult& out) {
     const std::string db_path = std::string(dir) + std::string(backend.main_file);
+    PackageCollector collector(db_path);
+    std::string error;
+    if (backend.own_reader) {
+      auto data = view.Read(db_path);
+      if (!data || !ReadNdb(*data, collector, error)) {
+        out.diagnostics.push_back({db_path, data ? error : "cannot read the file"});
+        return;
+      }
+      collector.Finish(out);
+      return;
+    }
     TempDir tmp;
     if (tmp.path().empty()) {
       out.diagnostics.push_back({db_path, "cannot create a temporary directory: " + tmp.error()});
@@ -393,17 +454,12 @@ class RpmAnalyzer final : public Analyzer {
         return;
       }
     }
-    ReadPackages read;
-    std::string error;
     std::string_view image_dir = dir.substr(0, dir.size() - 1);  // without the trailing '/'
-    if (!ReadWithLibrpm(tmp.path(), image_dir, backend, db_path, read, error)) {
+    if (!ReadWithLibrpm(tmp.path(), image_dir, backend, collector, error)) {
       out.diagnostics.push_back({db_path, error});
       return;
     }
-    for (auto& problem : read.problems) out.diagnostics.push_back({db_path, std::move(problem)});
-    // rpm also satisfies a requirement on a path ("/bin/sh") with the package owning that file.
-    ResolveDepends(read.packages, read.caps, ResolveOptions{.files_provide = true});
-    out.package_dbs.push_back(PackageDB{db_path, "rpm", std::move(read.packages)});
+    collector.Finish(out);
   }
 };
 

@@ -145,11 +145,11 @@ PurlParts DebParts(const Package& pkg, const std::optional<OSInfo>& os) {
   p.type = "deb";
   p.ns = os && !os->family.empty() ? OsFamily(os) : "debian";
   p.name = pkg.name;
-  uint32_t parsed_epoch = 0;
-  p.version = std::string(StripEpoch(pkg.version, &parsed_epoch));
+  // The purl spec's deb example keeps the epoch in the version ("pkg:deb/debian/attr@1:2.4.47-2");
+  // only rpm defines an epoch qualifier.
+  p.version = pkg.version;
   p.qualifiers.emplace_back("arch", pkg.arch);
   p.qualifiers.emplace_back("distro", FamilyDistro(os));
-  AddEpoch(p, pkg, parsed_epoch);
   return p;
 }
 

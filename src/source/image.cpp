@@ -5,6 +5,7 @@
 // is parsed; layers are streamed later by the walker, which checks them against LoadedSource::expect.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>

@@ -3,6 +3,7 @@
 // The expected package set is computed here from the final lib/apk/db/installed.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct Case {
   std::string version;
   Format format;
 };
+
+// Readable test names in ctest's listing.
+void PrintTo(const Case& c, std::ostream* os) { *os << "alpine " << c.version << " as " << FormatName(c.format); }
 
 std::vector<Case> Cases() {
   std::vector<Case> out;

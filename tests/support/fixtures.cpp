@@ -849,6 +849,46 @@ Layer MakeLayer(const std::string& dir, const std::vector<TarEntry>& entries, Co
   return Layer{b, std::move(created_by)};
 }
 
+Layer LayerFromTarFile(const std::string& dir, const std::string& tar_path, Compression compression,
+                       std::string created_by) {
+  std::FILE* out = nullptr;
+  std::string tmp;
+  if (compression != Compression::kNone) {
+    MakeDirs(dir);
+    tmp = dir + "/layer-tmp" + Ext(compression);
+    out = std::fopen(tmp.c_str(), "wbe");
+    if (!out) Fail(ErrnoText("create " + tmp));
+  }
+  BlobInfo b;
+  {
+    BlobSink sink(compression, out, nullptr);
+    int fd = ::open(tar_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) Fail(ErrnoText("open " + tar_path));
+    std::string buf(1 << 20, '\0');
+    for (;;) {
+      ssize_t n = ::read(fd, buf.data(), buf.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        ::close(fd);
+        Fail(ErrnoText("read " + tar_path));
+      }
+      if (n == 0) break;
+      sink.Write(buf.data(), static_cast<size_t>(n));
+    }
+    ::close(fd);
+    sink.Finish();
+    sink.Fill(b);
+  }
+  if (!out) {
+    b.path = tar_path;
+  } else {
+    if (std::fclose(out) != 0) Fail(ErrnoText("close " + tmp));
+    b.path = dir + "/layer-" + HexOf(b.digest).substr(0, 20) + Ext(compression);
+    if (::rename(tmp.c_str(), b.path.c_str()) != 0) Fail(ErrnoText("rename " + tmp));
+  }
+  return Layer{b, std::move(created_by)};
+}
+
 Layer MakeZeroBombLayer(const std::string& dir, Compression compression, uint64_t zero_bytes,
                         std::string name) {
   MakeDirs(dir);

@@ -169,6 +169,10 @@ struct Layer {
 // Writes `entries` as a layer blob under `dir` (file name from its digest).
 Layer MakeLayer(const std::string& dir, const std::vector<TarEntry>& entries,
                 Compression compression, std::string created_by = "");
+// Wraps an existing uncompressed tar file as a layer: with kNone the file itself is the blob (only
+// hashed), otherwise it is compressed (streamed) into `dir`.
+Layer LayerFromTarFile(const std::string& dir, const std::string& tar_path, Compression compression,
+                       std::string created_by = "");
 // A decompression bomb: a layer whose tar holds one regular file `name` of `zero_bytes` zero bytes.
 // Generated streaming in a few seconds even for GiBs: gzip output is a valid single-member stream
 // made of repeated full-flush deflate blocks (ratio ~1000:1); zstd is streamed normally (far
@@ -328,7 +332,7 @@ nlohmann::json ParseJson(const std::string& text, std::string* error = nullptr);
   std::string var;                                                                \
   do {                                                                            \
     std::string why_##var;                                                        \
-    auto got_##var = ::customs_test::DebianRootfs(&why_##var, ##__VA_ARGS__);     \
+    auto got_##var = ::customs_test::DebianRootfs(&why_##var __VA_OPT__(, ) __VA_ARGS__);   \
     if (!got_##var) {                                                             \
       if (::customs_test::IsMirrorUnavailable(why_##var)) GTEST_SKIP() << why_##var; \
       FAIL() << "cannot build the Debian root filesystem: " << why_##var;          \

@@ -143,13 +143,12 @@ TEST(PurlPackage, Dpkg) {
             "pkg:deb/debian/libc6@2.31-13?arch=amd64&distro=debian-11.0");
   EXPECT_EQ(Purl(P("dpkg", "libc6", "2.35-0ubuntu3.6", "amd64"), Os("ubuntu", "22.04", "jammy")),
             "pkg:deb/ubuntu/libc6@2.35-0ubuntu3.6?arch=amd64&distro=ubuntu-22.04");
-  // The epoch becomes a qualifier, the version loses it; '+' is encoded.
+  // The epoch stays in the version, as in the purl spec's deb example; '+' is encoded.
   Package bsd = P("dpkg", "bsdutils", "1:2.36.1-8+deb11u1", "amd64");
   bsd.epoch = 1;
-  EXPECT_EQ(Purl(bsd, Os("debian", "11.8")), "pkg:deb/debian/bsdutils@2.36.1-8%2Bdeb11u1?arch=amd64&distro=debian-11.8&epoch=1");
-  // An epoch only in the version string is found too.
-  EXPECT_EQ(Purl(P("dpkg", "bsdutils", "1:2.36.1-8", "amd64"), Os("debian", "11.0")),
-            "pkg:deb/debian/bsdutils@2.36.1-8?arch=amd64&distro=debian-11.0&epoch=1");
+  EXPECT_EQ(Purl(bsd, Os("debian", "11.8")), "pkg:deb/debian/bsdutils@1:2.36.1-8%2Bdeb11u1?arch=amd64&distro=debian-11.8");
+  EXPECT_EQ(Purl(P("dpkg", "attr", "1:2.4.47-2", "source"), Os("debian", "11.0")),
+            "pkg:deb/debian/attr@1:2.4.47-2?arch=source&distro=debian-11.0");
   // Debian testing has no VERSION_ID: the codename stands in.
   EXPECT_EQ(Purl(P("dpkg", "tar", "1.35-1", "amd64"), Os("debian", "", "trixie")),
             "pkg:deb/debian/tar@1.35-1?arch=amd64&distro=debian-trixie");

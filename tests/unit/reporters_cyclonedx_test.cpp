@@ -120,7 +120,7 @@ TEST(CycloneDxReport, LicensesFallBackToNames) {
   const json* tar = Component(deb, "pkg:deb/debian/tar@1.34%2Bdfsg-1?arch=amd64&distro=debian-11.0");
   ASSERT_NE(tar, nullptr);
   EXPECT_EQ((*tar)["licenses"], json::parse(R"([{"license": {"name": "GPL-3+"}}, {"license": {"name": "public-domain"}}])"));
-  const json* bsd = Component(deb, "pkg:deb/debian/bsdutils@2.36.1-8?arch=amd64&distro=debian-11.0&epoch=1");
+  const json* bsd = Component(deb, "pkg:deb/debian/bsdutils@1:2.36.1-8?arch=amd64&distro=debian-11.0");
   ASSERT_NE(bsd, nullptr);
   // Several licenses: one entry each; a compound one is kept as a name.
   EXPECT_EQ((*bsd)["licenses"], json::parse(R"([{"license": {"id": "BSD-4-Clause"}},

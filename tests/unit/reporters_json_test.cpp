@@ -105,7 +105,7 @@ TEST(JsonReport, DebianEpochsAndRpm) {
   EXPECT_EQ(pk[0]["name"], "bsdutils");
   EXPECT_EQ(pk[0]["version"], "1:2.36.1-8");
   EXPECT_EQ(pk[0]["epoch"], 1);
-  EXPECT_EQ(pk[0]["purl"], "pkg:deb/debian/bsdutils@2.36.1-8?arch=amd64&distro=debian-11.0&epoch=1");
+  EXPECT_EQ(pk[0]["purl"], "pkg:deb/debian/bsdutils@1:2.36.1-8?arch=amd64&distro=debian-11.0");
   EXPECT_EQ(deb["targets"][0]["target"], "debian:11 (debian 11.0)");
   EXPECT_EQ(deb["targets"][0]["type"], "dpkg");
   EXPECT_EQ(deb["os"]["codename"], "bullseye");

@@ -1,0 +1,46 @@
+#include "version/version.h"
+
+namespace customs::version {
+
+#define CUSTOMS_VERSION_SCHEME(id, ...) const Comparator& Comparator_##id();
+#include "version/list.inc"
+#undef CUSTOMS_VERSION_SCHEME
+
+const std::vector<SchemeEntry>& Schemes() {
+  static const std::vector<SchemeEntry> kTable = {
+#define CUSTOMS_VERSION_SCHEME(id, ...) {#id, &Comparator_##id(), {__VA_ARGS__}},
+#include "version/list.inc"
+#undef CUSTOMS_VERSION_SCHEME
+  };
+  return kTable;
+}
+
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (detail::ToLower(a[i]) != detail::ToLower(b[i])) return false;
+  return true;
+}
+
+const Comparator* Lookup(std::string_view name) {
+  for (const auto& e : Schemes()) {
+    if (EqualsIgnoreCase(name, e.id)) return e.comparator;
+    for (std::string_view eco : e.ecosystems)
+      if (EqualsIgnoreCase(name, eco)) return e.comparator;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const Comparator* ComparatorFor(std::string_view scheme) {
+  if (const Comparator* c = Lookup(scheme)) return c;
+  // OSV ecosystems with a release: "Alpine:v3.18", "Debian:12", "Ubuntu:22.04:LTS".
+  size_t colon = scheme.find(':');
+  if (colon != std::string_view::npos && colon > 0) return Lookup(scheme.substr(0, colon));
+  return nullptr;
+}
+
+}  // namespace customs::version
