@@ -12,7 +12,7 @@ PACKAGES=(
   libhyperscan-dev
   # tests: oracles and fixture makers
   libgtest-dev libgmock-dev libbenchmark-dev rpm db5.3-util sqlite3 gpg debootstrap dpkg-dev zstd gzip tar
-  python3 nodejs npm
+  python3 nodejs
   ca-certificates
 )
 
@@ -20,6 +20,9 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's nodejs comes without npm; some machines carry a nodejs build that bundles it (and conflicts
+# with Debian's npm package). Ask for npm only when the command is missing.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
