@@ -272,7 +272,6 @@ double ScoreEffective(const Effective& m) {
   };
   double d_av = 0, d_pr = 0, d_ui = 0, d_ac = 0, d_at = 0, d_vc = 0, d_vi = 0, d_va = 0, d_cr = 0, d_ir = 0, d_ar = 0,
          d_sc = 0, d_si = 0, d_sa = 0;
-  bool all_found = true;
   auto eq1_dist = [&](const Eq1Max& x) {
     d_av = LevelAV(m.av) - LevelAV(x.av);
     d_pr = LevelPR(m.pr) - LevelPR(x.pr);
@@ -307,7 +306,7 @@ double ScoreEffective(const Effective& m) {
   while (i2 < m2.n && !eq2_dist(m2.v[i2])) ++i2;
   while (i36 < m36.n && !eq3eq6_dist(m36.v[i36])) ++i36;
   const bool found4 = eq4_dist(kEq4Max[eq4]);
-  all_found = i1 < m1.n && i2 < m2.n && i36 < m36.n && found4;
+  const bool all_found = i1 < m1.n && i2 < m2.n && i36 < m36.n && found4;
   if (!all_found) {
     eq1_dist(m1.v[m1.n - 1]);
     eq2_dist(m2.v[m2.n - 1]);

@@ -1,24 +1,27 @@
-// Packagist (Composer) versions: PHP's version_compare() after a Composer-style normalization,
-// which is how Composer's constraints compare normalized versions.
+// Packagist (Composer) versions: Composer's VersionParser::normalize(), then PHP's
+// version_compare() on the normalized strings, which is how composer/semver's constraints compare
+// versions.
 //
-// Normalization (a subset of Composer's VersionParser::normalize): surrounding spaces and a leading
-// 'v' dropped, build metadata ("+...") dropped, a "stable" suffix dropped, and a numeric release of
-// one to three numbers (the first of at most five digits, so not a date) padded to four:
-// "v1.2" -> "1.2.0.0", "1.0.0-beta2" -> "1.0.0.0-beta2", "2.0.0-stable" -> "2.0.0.0".
+// normalize() (composer/semver 3): trims; drops an " as alias", an "@stability" flag and "+build"
+// metadata; "master", "trunk" and "default" are the branches dev-master...; "dev-NAME" is a branch;
+// a classical version v?N{1,5}(.N){0,3} or a date version (NNNN then [.:-]-separated digit pairs)
+// gets padded to four numbers ("v1.2" -> "1.2.0.0") and may end with a stability modifier
+// [._-]?(stable|beta|b|RC|alpha|a|patch|pl|p)([.-]?N)* and/or [.-]?dev, normalized to
+// "-beta2", "-RC1", "-patch1", "-dev" ("1.0.0-stable" is "1.0.0.0"); "1.x-dev" style branches
+// become 1.9999999.9999999.9999999-dev. Anything else is invalid (Valid() false).
 //
 // version_compare: '-', '_', '+' and every other non-alphanumeric character separate parts, and so
-// does each change between digits and letters ("1.0rc1" -> 1.0.rc.1). Parts compare left to
-// right: numbers numerically (unbounded); words by the special forms, matched as prefixes:
-// dev < alpha = a < beta = b < RC = rc < (a number) < pl = p, any other word before dev ("patch"
-// is p, "pre" is p too, as in PHP). When one side has more parts, its next part decides: a number
-// makes it newer, a word is compared with a number ("1.0.0.0" < "1.0.0.0-p1",
-// "1.0.0.0-rc1" < "1.0.0.0"). Branch names ("dev-master") thus sort before numbered versions.
+// does each change between digits and letters ("1.0.0.0-RC1" -> 1.0.0.0.RC.1). Parts compare left
+// to right: numbers numerically (read as PHP's strtol does: beyond 2^63-1 they all equal 2^63-1);
+// words by the special forms, matched as prefixes: dev < alpha = a < beta = b < RC = rc <
+// (a number) < pl = p ("patch" is p), any other word before dev. When one side has more parts, its next part decides: a number makes it
+// newer, a word is compared with a number ("1.0.0.0" < "1.0.0.0-patch1", "1.0.0.0-RC1" < "1.0.0.0").
 //
-// Deviations from PHP, where PHP is not a total order: empty parts (leading, doubled or trailing
-// separators) are skipped (PHP finds "1." older than itself), and a leading non-alphanumeric
-// character separates like any other. Every string is compared; Valid() accepts what Composer's
-// normalize() accepts for numbered versions (classical "1.2.3.4[-stability[N]][-dev]" and dates)
-// and "dev-" branches.
+// Branches: Composer only tells whether two branches are the same; here "dev-..." branches sort
+// before every numbered version (as version_compare puts them) and bytewise among themselves.
+// Invalid strings sort before everything valid, and bytewise among themselves.
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,47 +30,263 @@
 namespace customs::version {
 namespace {
 
+using detail::CompareBytes;
 using detail::CompareDigits;
 using detail::DigitRun;
 using detail::IsAlnum;
 using detail::IsDigit;
 using detail::ToLower;
 
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i)
-    if (ToLower(s[i]) != prefix[i]) return false;
+bool StartsWithIgnoreCase(std::string_view s, size_t pos, std::string_view word) {
+  if (pos > s.size() || s.size() - pos < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i)
+    if (ToLower(s[pos + i]) != ToLower(word[i])) return false;
   return true;
 }
 
-bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && StartsWithIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
+bool IsRegexSpace(char c) { return detail::IsSpace(c); }
+
+// PHP's trim(): " \t\n\r\0\x0B".
+std::string_view PhpTrim(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0' || c == '\x0b'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
 }
 
-std::string Normalize(std::string_view v) {
-  v = detail::Trim(v);
-  if (v.size() > 1 && (v[0] == 'v' || v[0] == 'V') && IsDigit(v[1])) v.remove_prefix(1);
-  if (size_t plus = v.find('+'); plus != std::string_view::npos) v = v.substr(0, plus);
-  if (EndsWithIgnoreCase(v, "stable")) {
-    v.remove_suffix(6);
-    if (!v.empty() && (v.back() == '-' || v.back() == '.' || v.back() == '_')) v.remove_suffix(1);
+struct Modifiers {
+  std::string stability;  // as written ("beta", "B", "RC", "stable"), empty when none
+  std::string numbers;    // the ([.-]?N)* after it, as written
+  bool dev = false;
+};
+
+// [.-]?dev$ (or nothing) at `p`, in the regex's order of preference.
+bool DevThenEnd(std::string_view s, size_t p, bool& dev) {
+  if (p < s.size() && (s[p] == '.' || s[p] == '-') && StartsWithIgnoreCase(s, p + 1, "dev") && p + 4 == s.size()) {
+    dev = true;
+    return true;
   }
-  std::string out(v);
-  size_t first = DigitRun(v);
-  if (first == 0 || first > 5) return out;
-  size_t i = first;
-  int numbers = 1;
-  while (numbers < 4 && i + 1 < v.size() && v[i] == '.' && IsDigit(v[i + 1])) {
-    i += 1 + DigitRun(v.substr(i + 1));
-    ++numbers;
+  if (StartsWithIgnoreCase(s, p, "dev") && p + 3 == s.size()) {
+    dev = true;
+    return true;
   }
-  std::string padded(v.substr(0, i));
-  for (; numbers < 4; ++numbers) padded += ".0";
-  padded += v.substr(i);
-  return padded;
+  dev = false;
+  return p == s.size();
 }
 
-// The parts of PHP's canonical form: runs of digits or of letters, empty parts skipped.
+// Composer's modifier regex anchored at `pos` and at the end:
+// [._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\d+)*+)?)?([.-]?dev)?$
+std::optional<Modifiers> ModifierTail(std::string_view s, size_t pos) {
+  static constexpr std::string_view kWords[] = {"stable", "beta", "b", "RC", "alpha", "a", "patch", "pl", "p"};
+  for (int take_sep = 1; take_sep >= 0; --take_sep) {
+    size_t p1 = pos;
+    if (take_sep) {
+      if (p1 < s.size() && (s[p1] == '.' || s[p1] == '_' || s[p1] == '-')) ++p1;
+      else continue;
+    }
+    for (std::string_view w : kWords) {
+      if (!StartsWithIgnoreCase(s, p1, w)) continue;
+      size_t p2 = p1 + w.size();
+      while (true) {  // possessive ([.-]?\d+)*
+        size_t q = p2;
+        if (q < s.size() && (s[q] == '.' || s[q] == '-')) ++q;
+        size_t d = q < s.size() ? DigitRun(s.substr(q)) : 0;
+        if (d == 0) break;
+        p2 = q + d;
+      }
+      Modifiers m;
+      if (DevThenEnd(s, p2, m.dev)) {
+        m.stability = std::string(s.substr(p1, w.size()));
+        m.numbers = std::string(s.substr(p1 + w.size(), p2 - p1 - w.size()));
+        return m;
+      }
+    }
+    Modifiers m;
+    if (DevThenEnd(s, p1, m.dev)) return m;
+  }
+  return std::nullopt;
+}
+
+std::string ExpandStability(std::string s) {
+  for (char& c : s) c = ToLower(c);
+  if (s == "a") return "alpha";
+  if (s == "b") return "beta";
+  if (s == "p" || s == "pl") return "patch";
+  if (s == "rc") return "RC";
+  return s;
+}
+
+// The end positions of \d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})? from `start`, in the regex's
+// order of preference (greedy).
+void DateEnds(std::string_view s, size_t start, std::vector<size_t>& out) {
+  auto digits_at = [&](size_t p, size_t n) {
+    if (p + n > s.size()) return false;
+    for (size_t i = 0; i < n; ++i)
+      if (!IsDigit(s[p + i])) return false;
+    return true;
+  };
+  auto is_sep = [&](size_t p) { return p < s.size() && (s[p] == '.' || s[p] == ':' || s[p] == '-'); };
+  if (!digits_at(start, 4)) return;
+  auto tail = [&](size_t p) {
+    // (?:[.:-]?\d{1,3})? greedy: with separator first, longest first, then without it, then none.
+    for (int sep = 1; sep >= 0; --sep) {
+      size_t q = p;
+      if (sep) {
+        if (!is_sep(q)) continue;
+        ++q;
+      }
+      for (size_t n = 3; n >= 1; --n)
+        if (digits_at(q, n)) out.push_back(q + n);
+    }
+    out.push_back(p);
+  };
+  // Recursive greedy enumeration of the {1,6} pairs.
+  std::function<void(size_t, int)> pairs = [&](size_t p, int k) {
+    if (k < 6) {
+      for (int sep = 1; sep >= 0; --sep) {
+        size_t q = p;
+        if (sep) {
+          if (!is_sep(q)) continue;
+          ++q;
+        }
+        if (digits_at(q, 2)) pairs(q + 2, k + 1);
+      }
+    }
+    if (k >= 1) tail(p);
+  };
+  pairs(start + 4, 0);
+}
+
+// The branch part of "(.*?)[.-]?dev$": normalizeBranch() for numeric branches ("1.x" ->
+// "1.9999999.9999999.9999999-dev"); nullopt for other names.
+std::optional<std::string> NumericBranch(std::string_view name) {
+  name = PhpTrim(name);
+  size_t i = 0;
+  if (i < name.size() && (name[i] == 'v' || name[i] == 'V')) ++i;
+  size_t n = DigitRun(name.substr(i));
+  if (n == 0) return std::nullopt;
+  std::string out(name.substr(i, n));
+  i += n;
+  int parts = 1;
+  while (i < name.size() && parts < 4) {
+    if (name[i] != '.') return std::nullopt;
+    ++i;
+    size_t d = DigitRun(name.substr(i));
+    if (d > 0) {
+      out += "." + std::string(name.substr(i, d));
+      i += d;
+    } else if (i < name.size() && (name[i] == 'x' || name[i] == 'X' || name[i] == '*')) {
+      out += ".x";
+      ++i;
+    } else {
+      return std::nullopt;
+    }
+    ++parts;
+  }
+  if (i != name.size()) return std::nullopt;
+  for (; parts < 4; ++parts) out += ".x";
+  std::string expanded;
+  for (char c : out) {
+    if (c == 'x') expanded += "9999999";
+    else expanded.push_back(c);
+  }
+  return expanded + "-dev";
+}
+
+std::optional<std::string> Normalize(std::string_view input) {
+  std::string_view v = PhpTrim(input);
+  // An alias "X as Y" normalizes as X: ^([^,\s]++) ++as ++([^,\s]++)$
+  if (size_t sp = v.find(' '); sp != std::string_view::npos && sp > 0) {
+    auto plain = [](std::string_view x) {
+      if (x.empty()) return false;
+      for (char c : x)
+        if (c == ',' || IsRegexSpace(c)) return false;
+      return true;
+    };
+    std::string_view first = v.substr(0, sp), rest = v.substr(sp);
+    size_t spaces = rest.find_first_not_of(' ');
+    if (spaces != std::string_view::npos && rest.substr(spaces).starts_with("as ")) {
+      rest = rest.substr(spaces + 3);
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      if (plain(first) && plain(rest)) v = first;
+    }
+  }
+  // A stability flag.
+  for (std::string_view flag : {"@stable", "@RC", "@beta", "@alpha", "@dev"}) {
+    if (v.size() >= flag.size() && StartsWithIgnoreCase(v, v.size() - flag.size(), flag)) {
+      v.remove_suffix(flag.size());
+      break;
+    }
+  }
+  std::string owned;
+  if (v == "master" || v == "trunk" || v == "default") {
+    owned = "dev-" + std::string(v);
+    v = owned;
+  }
+  if (StartsWithIgnoreCase(v, 0, "dev-")) return "dev-" + std::string(v.substr(4));
+  // Build metadata: ^([^,\s+]++)\+[^\s]++$
+  if (size_t plus = v.find('+'); plus != std::string_view::npos && plus > 0) {
+    bool ok = true;
+    for (size_t i = 0; i < plus; ++i) ok = ok && v[i] != ',' && !IsRegexSpace(v[i]);
+    for (size_t i = plus + 1; i < v.size(); ++i) ok = ok && !IsRegexSpace(v[i]);
+    if (ok && plus + 1 < v.size()) v = v.substr(0, plus);
+  }
+
+  auto finish = [](std::string version, const Modifiers& m) {
+    if (!m.stability.empty()) {
+      if (m.stability == "stable") return version;
+      std::string numbers = m.numbers;
+      while (!numbers.empty() && (numbers.front() == '.' || numbers.front() == '-')) numbers.erase(0, 1);
+      version += "-" + ExpandStability(m.stability) + numbers;
+    }
+    if (m.dev) version += "-dev";
+    return version;
+  };
+
+  // Classical: v?(\d{1,5})(\.\d++)?(\.\d++)?(\.\d++)? + modifiers.
+  {
+    size_t i = 0;
+    if (i < v.size() && (v[i] == 'v' || v[i] == 'V')) ++i;
+    size_t n = DigitRun(v.substr(i));
+    if (n >= 1 && n <= 5) {
+      std::string version(v.substr(i, n));
+      i += n;
+      int groups = 0;
+      while (groups < 3 && i + 1 < v.size() && v[i] == '.' && IsDigit(v[i + 1])) {
+        size_t d = DigitRun(v.substr(i + 1));
+        version += std::string(v.substr(i, 1 + d));
+        i += 1 + d;
+        ++groups;
+      }
+      for (; groups < 3; ++groups) version += ".0";
+      if (auto m = ModifierTail(v, i)) return finish(version, *m);
+    }
+  }
+  // Date: v?(\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?) + modifiers.
+  {
+    size_t start = (!v.empty() && (v[0] == 'v' || v[0] == 'V')) ? 1 : 0;
+    std::vector<size_t> ends;
+    DateEnds(v, start, ends);
+    for (size_t end : ends) {
+      if (auto m = ModifierTail(v, end)) {
+        std::string version(v.substr(start, end - start));
+        for (char& c : version)
+          if (!IsDigit(c)) c = '.';
+        return finish(version, *m);
+      }
+    }
+  }
+  // Numeric branches: (.*?)[.-]?dev$
+  if (v.size() >= 3 && StartsWithIgnoreCase(v, v.size() - 3, "dev")) {
+    // The lazy (.*?) takes the shortest name, so a '.' or '-' before "dev" is the separator.
+    std::string_view name = v.substr(0, v.size() - 3);
+    if (!name.empty() && (name.back() == '.' || name.back() == '-')) name.remove_suffix(1);
+    if (auto b = NumericBranch(name)) return b;
+  }
+  return std::nullopt;
+}
+
+// The parts of PHP's canonical form: runs of digits or of letters.
 std::vector<std::string_view> Parts(std::string_view s) {
   std::vector<std::string_view> parts;
   size_t i = 0;
@@ -99,15 +318,21 @@ int FormOrder(std::string_view word) {
 
 int Cmp(int a, int b) { return a < b ? -1 : a > b ? 1 : 0; }
 
+// A run of digits as strtol() reads it on 64 bits: saturated at LONG_MAX.
+std::string_view Saturate(std::string_view digits) {
+  static constexpr std::string_view kLongMax = "9223372036854775807";
+  return CompareDigits(digits, kLongMax) > 0 ? kLongMax : digits;
+}
+
 int ComparePart(std::string_view a, std::string_view b) {
   const bool da = IsDigit(a[0]), db = IsDigit(b[0]);
-  if (da && db) return CompareDigits(a, b);
+  if (da && db) return CompareDigits(Saturate(a), Saturate(b));
   if (!da && !db) return Cmp(FormOrder(a), FormOrder(b));
   return da ? Cmp(kNumberOrder, FormOrder(b)) : Cmp(FormOrder(a), kNumberOrder);
 }
 
+// PHP's version_compare() on normalized versions (which have no empty parts).
 int VersionCompare(std::string_view a, std::string_view b) {
-  if (a.empty() || b.empty()) return Cmp(!a.empty(), !b.empty());
   std::vector<std::string_view> x = Parts(a), y = Parts(b);
   size_t i = 0;
   for (; i < x.size() && i < y.size(); ++i)
@@ -117,73 +342,18 @@ int VersionCompare(std::string_view a, std::string_view b) {
   return 0;
 }
 
-// Composer's classical version: v?N{1,5}(.N){0,3}[._-]?(stability(([.-]?N)*))?([.-]?dev)?
-bool Classical(std::string_view s) {
-  size_t n = DigitRun(s);
-  if (n == 0 || n > 5) return false;
-  size_t i = n;
-  for (int k = 0; k < 3 && i + 1 < s.size() && s[i] == '.' && IsDigit(s[i + 1]); ++k) i += 1 + DigitRun(s.substr(i + 1));
-  auto sep = [&](std::string_view set) {
-    if (i < s.size() && set.find(s[i]) != std::string_view::npos) ++i;
-  };
-  sep("._-");
-  static constexpr std::string_view kStabilities[] = {"stable", "beta", "b", "rc", "alpha", "a", "patch", "pl", "p"};
-  for (std::string_view st : kStabilities) {
-    if (StartsWithIgnoreCase(s.substr(i), st)) {
-      i += st.size();
-      while (true) {
-        size_t j = i;
-        if (j < s.size() && (s[j] == '.' || s[j] == '-')) ++j;
-        size_t d = DigitRun(s.substr(j));
-        if (d == 0) break;
-        i = j + d;
-      }
-      break;
-    }
-  }
-  if (StartsWithIgnoreCase(s.substr(i), "dev")) {
-    i += 3;
-  } else if (i < s.size() && (s[i] == '.' || s[i] == '-') && StartsWithIgnoreCase(s.substr(i + 1), "dev")) {
-    i += 4;
-  }
-  return i == s.size();
-}
-
-// Composer's date version: N{4}([.:-]?N{2}){1,6}([.:-]?N{1,3}){0,2}, approximated as a run of
-// at least six digits with [.:-] separators.
-bool Date(std::string_view s) {
-  if (DigitRun(s) < 4) return false;
-  size_t digits = 0;
-  for (char c : s) {
-    if (IsDigit(c)) {
-      ++digits;
-    } else if (c != '.' && c != ':' && c != '-') {
-      return false;
-    }
-  }
-  return digits >= 6 && IsDigit(s.back());
-}
-
 class ComposerComparator final : public Comparator {
  public:
   std::string_view Scheme() const override { return "composer"; }
 
-  bool Valid(std::string_view v) const override {
-    v = detail::Trim(v);
-    if (StartsWithIgnoreCase(v, "dev-")) return v.size() > 4;
-    if (size_t plus = v.find('+'); plus != std::string_view::npos) {
-      std::string_view build = v.substr(plus + 1);
-      if (build.empty()) return false;
-      for (char c : build)
-        if (detail::IsSpace(c)) return false;
-      v = v.substr(0, plus);
-    }
-    if (!v.empty() && (v[0] == 'v' || v[0] == 'V')) v.remove_prefix(1);
-    return Classical(v) || Date(v);
-  }
+  bool Valid(std::string_view v) const override { return Normalize(v).has_value(); }
 
   int Compare(std::string_view a, std::string_view b) const override {
-    return VersionCompare(Normalize(a), Normalize(b));
+    std::optional<std::string> x = Normalize(a), y = Normalize(b);
+    if (int c = detail::CompareInvalid(x.has_value(), y.has_value(), a, b); c != 2) return c;
+    const bool bx = x->starts_with("dev-"), by = y->starts_with("dev-");
+    if (bx || by) return bx && by ? CompareBytes(*x, *y) : (bx ? -1 : 1);
+    return VersionCompare(*x, *y);
   }
 };
 

@@ -4,10 +4,12 @@
 // (apk-tools, dpkg, rpm, node-semver, packaging, golang.org/x/mod/semver, Maven's
 // ComparableVersion, Gem::Version, PHP's version_compare, NuGet.Versioning). Compare() is total: it
 // never throws, accepts any bytes, and is a total preorder (reflexive, antisymmetric in sign,
-// transitive) on all strings, including those Valid() rejects. How each scheme places invalid
-// strings is documented on its class; the common rule for the schemes whose tools reject malformed
-// versions (semver, npm, pep440, go, rubygems, nuget) is: an invalid version sorts before every
-// valid one, and two invalid versions compare bytewise.
+// transitive) on all strings, including those Valid() rejects -- with one exception: Maven's own
+// order has cycles on contrived strings, which the maven comparator reproduces (it stays reflexive
+// and antisymmetric). How each scheme places invalid strings is documented in its file; the common
+// rule for the schemes whose tools reject malformed versions (semver, npm, pep440, go, rubygems,
+// nuget) is: an invalid version sorts before every valid one, and two invalid versions compare
+// bytewise.
 #pragma once
 
 #include <cstddef>

@@ -115,4 +115,24 @@ TEST(CliUx, SizeFlagsAcceptUnitsAndBytes) {
   }
 }
 
+
+// On a terminal (a pty from util-linux's `script`), a progress line is drawn on stderr and erased;
+// --quiet turns it off. The report itself goes to -o, so the pty carries only stderr.
+TEST(CliUx, ProgressOnlyOnATerminal) {
+  if (ct::Run({"sh", "-c", "command -v script"}).exit_code != 0) GTEST_SKIP() << "util-linux `script` not found";
+  ct::TempDir d;
+  const std::string image = AlpineDockerArchive(d);
+  auto on_pty = [&](const std::string& extra) {
+    std::string cmd = "'" + ct::CustomsBin() + "' image --input '" + image + "' -f json -o '" + (d / "out.json") + "'" + extra;
+    return ct::Run({"script", "-qec", cmd, "/dev/null"});
+  };
+  ct::RunResult r = on_pty("");
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("scanning: 1/1 layers"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\r\x1b[K"), std::string::npos) << "the progress line is not erased";
+  ct::RunResult q = on_pty(" --quiet");
+  ASSERT_EQ(q.exit_code, 0) << q.Describe();
+  EXPECT_EQ(q.out.find("scanning:"), std::string::npos) << q.out;
+}
+
 }  // namespace

@@ -19,7 +19,7 @@
 // printed).
 //
 // One further, deliberate difference: round_to_1_decimal on an exact x.x5. The oracle rounds the
-// binary floating point value, so an exact 6.65 that is stored as 6.6499999 rounds down; we round the
+// binary floating point value, so an exact 2.85 that comes out as 2.8499999999999996 rounds down; we round the
 // value the guide's equations define, up. Disagreements of that kind -- a v2 vector, ours 0.1 higher,
 // and one of its temporal / adjusted temporal / environmental steps exactly on x.x5 when evaluated
 // in exact decimal integer arithmetic -- are counted and listed, not failed; any other disagreement
@@ -34,7 +34,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -404,7 +406,7 @@ void CheckAll(const std::string& what, const std::vector<std::string>& vectors) 
   EXPECT_EQ(t.checked, vectors.size());
 }
 
-// The guide's own boundary case, which pins down the known difference's direction.
+// A boundary case, which pins down the direction of the known rounding difference.
 TEST(CvssOracle, V2ExactHalfRoundsUp) {
   // Base 3.0, E:F: 3.0 * 0.95 = 2.85 exactly, 2.8499999999999996 in binary (the oracle says 2.8).
   auto s = Parse("AV:L/AC:M/Au:S/C:N/I:P/A:P/E:F");

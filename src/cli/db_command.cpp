@@ -1,0 +1,79 @@
+// The vulnerability database commands: `customs db build --from DIR [-o PATH]`, `customs db info [--db PATH]`.
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "db/builder.h"
+#include "db/schema.h"
+#include "db/vulndb.h"
+
+namespace customs {
+
+namespace {
+
+int RunDbBuild(const std::string& from, const std::string& output, bool quiet) {
+  db::BuildOptions o;
+  o.from = from;
+  o.output = output.empty() ? db::DefaultDatabasePath() : output;
+  o.out = &std::cout;
+  o.err = quiet ? nullptr : &std::cerr;
+  db::BuildDatabase(o);
+  std::cout.flush();
+  if (!std::cout) throw IoError("stdout", "write failed");
+  return kExitOk;
+}
+
+int RunDbInfo(const std::string& path_flag) {
+  const std::string path = path_flag.empty() ? db::DefaultDatabasePath() : path_flag;
+  auto vdb = db::VulnDB::Open(path);
+  db::DbInfo info = vdb->Info();
+  std::ostringstream age;
+  age << std::fixed << std::setprecision(1) << vdb->AgeDays();
+  std::cout << "database:       " << info.path << "\n"
+            << "schema version: " << info.schema_version << "\n"
+            << "built:          " << info.built << " (" << age.str() << " days ago)\n"
+            << "generator:      " << info.generator << "\n"
+            << "advisories:     " << info.advisories << "\n"
+            << "affected:       " << info.affected << " package records\n"
+            << "kev entries:    " << info.kev << "\n\n";
+  size_t w = 6;
+  for (const auto& s : info.sources) w = std::max(w, s.name.size());
+  std::cout << std::left << std::setw(int(w) + 2) << "SOURCE" << std::setw(16) << "FORMAT" << std::right
+            << std::setw(9) << "RECORDS" << std::setw(9) << "SKIPPED" << "  SNAPSHOT\n";
+  for (const auto& s : info.sources)
+    std::cout << std::left << std::setw(int(w) + 2) << s.name << std::setw(16) << s.format << std::right
+              << std::setw(9) << s.records << std::setw(9) << s.skipped << "  "
+              << (s.snapshot.empty() ? "-" : s.snapshot) << "\n";
+  std::cout.flush();
+  if (!std::cout) throw IoError("stdout", "write failed");
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterCommands_db(CLI::App& app, CommandSet& set) {
+  struct State {
+    std::string from, output, db;
+    bool quiet = false;
+  };
+  auto st = std::make_shared<State>();
+  auto* dbc = app.add_subcommand("db", "manage the vulnerability database (default: " + db::DefaultDatabasePath() + ")");
+  dbc->require_subcommand(1);
+
+  auto* build = dbc->add_subcommand("build", "build the database from advisory feeds in a directory "
+                                              "(alpine-secdb/, debian-tracker/, osv-*/, rustsec/, kev/, nvd/)");
+  build->add_option("--from", st->from, "directory of feeds (or one feed file)")->required();
+  build->add_option("-o,--output", st->output, "database file to write (default: the cache path)");
+  build->add_flag("-q,--quiet", st->quiet, "do not list skipped records");
+  build->callback([st, &set] { set.selected = [st] { return RunDbBuild(st->from, st->output, st->quiet); }; });
+
+  auto* info = dbc->add_subcommand("info", "show the database's sources, record counts, build date and schema version");
+  info->add_option("--db", st->db, "database file (default: the cache path)");
+  info->callback([st, &set] { set.selected = [st] { return RunDbInfo(st->db); }; });
+}
+
+}  // namespace customs

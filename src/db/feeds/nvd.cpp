@@ -1,0 +1,90 @@
+// NVD CVE API 2.0 JSON (https://nvd.nist.gov/developers/vulnerabilities): one response page per file,
+//   {resultsPerPage, startIndex, totalResults, format: "NVD_CVE", version: "2.0", timestamp,
+//    vulnerabilities: [{cve: {id, published, lastModified, metrics: {cvssMetricV40|V31|V30|V2: [
+//      {source, type: Primary|Secondary, cvssData: {version, vectorString, baseScore}}]},
+//      weaknesses: [{description: [{lang, value: "CWE-79"}]}]}}]}
+// Used for enrichment only: CVSS vectors and CWE ids per CVE.
+#include "db/feeds/docs.h"
+#include "db/feeds/feed.h"
+
+namespace customs::db {
+
+namespace {
+
+void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
+  nlohmann::json doc;
+  std::string err;
+  if (!ParseDocument(data, false, doc, err)) return sink.Skip(name, err);
+  const auto* vulns = Child(doc, "vulnerabilities");
+  if (!vulns || !vulns->is_array()) return sink.Skip(name, "not an NVD CVE API 2.0 response (no vulnerabilities)");
+  if (std::string ts = Str(doc, "timestamp"); !ts.empty()) sink.Snapshot(ts);
+  size_t i = 0;
+  for (const auto& v : *vulns) {
+    const std::string where = name + ": vulnerabilities[" + std::to_string(i++) + "]";
+    const auto* cve = Child(v, "cve");
+    NvdRecord r;
+    if (cve) r.cve = Trim(Str(*cve, "id"));
+    if (!cve || !StartsWith(r.cve, "CVE-")) {
+      sink.Skip(where, "entry without cve.id");
+      continue;
+    }
+    r.published = Str(*cve, "published");
+    r.modified = Str(*cve, "lastModified");
+    if (const auto* metrics = Child(*cve, "metrics"); metrics && metrics->is_object()) {
+      static const std::pair<const char*, const char*> kinds[] = {{"cvssMetricV40", "CVSS_V4"},
+                                                                 {"cvssMetricV31", "CVSS_V3"},
+                                                                 {"cvssMetricV30", "CVSS_V3"},
+                                                                 {"cvssMetricV2", "CVSS_V2"}};
+      for (const auto& [key, type] : kinds) {
+        const auto* list = Child(*metrics, key);
+        if (!list || !list->is_array()) continue;
+        for (const auto& m : *list) {
+          const auto* data = Child(m, "cvssData");
+          std::string vec = data ? Str(*data, "vectorString") : "";
+          if (vec.empty()) continue;
+          std::string src = Str(m, "type") == "Primary" || Str(m, "type").empty() ? "nvd" : "nvd:" + Str(m, "source");
+          r.cvss.push_back({type, vec, src});
+        }
+      }
+    }
+    if (const auto* weak = Child(*cve, "weaknesses"); weak && weak->is_array()) {
+      for (const auto& w : *weak) {
+        const auto* desc = Child(w, "description");
+        if (!desc || !desc->is_array()) continue;
+        for (const auto& d : *desc) {
+          std::string val = Str(d, "value");
+          if (StartsWith(val, "CWE-")) r.cwes.push_back(val);
+        }
+      }
+    }
+    sink.Nvd(std::move(r));
+  }
+}
+
+void ParsePath(const std::filesystem::path& path, Sink& sink) {
+  for (const auto& f : ListFiles(path)) {
+    if (!EndsWith(Lower(f.filename().string()), ".json")) continue;
+    std::string data, err;
+    if (!ReadWholeFile(f, data, err, 1ull << 30)) {
+      sink.Skip(f.string(), err);
+      continue;
+    }
+    ParseBytes(data, f.string(), sink);
+  }
+}
+
+bool MatchesDirName(const std::string& n) { return StartsWith(Lower(n), "nvd"); }
+
+bool Sniff(const std::filesystem::path& file, std::string_view head) {
+  return head.find("\"NVD_CVE\"") != std::string_view::npos ||
+         (head.find("\"resultsPerPage\"") != std::string_view::npos && head.find("\"vulnerabilities\"") != std::string_view::npos);
+}
+
+}  // namespace
+
+const Feed& Feed_nvd() {
+  static const Feed f{"nvd", "NVD CVE API 2.0", MatchesDirName, Sniff, ParsePath, ParseBytes};
+  return f;
+}
+
+}  // namespace customs::db

@@ -1,0 +1,90 @@
+// THE database schema (one place), its version, the key normalization shared by the builder and the
+// matcher, and small SQLite helpers (RAII handle + prepared statement).
+//
+// Tables (see kSchemaSql in schema.cpp for the exact DDL):
+//   meta(key, value)                      schema_version, built (UTC, RFC 3339; CUSTOMS_FIXED_TIME honoured)
+//   sources(name, format, records, skipped, snapshot, input)
+//   advisories(id, summary, details, published, modified, withdrawn, source)
+//   aliases(advisory_id, alias)           + index on alias (CVE -> advisories)
+//   refs(advisory_id, seq, type, url)
+//   cvss(vuln_id, source, type, vector)   vuln_id: an advisory id or a CVE (NVD)
+//   cwes(vuln_id, cwe)
+//   kev(cve, date_added, due_date, ransomware_use, vendor, product, name)
+//   affected(id, advisory_id, ecosystem, package, source, status, status_note, fixed_version, severity, purl)
+//                                         + index (ecosystem, package): the matcher's query
+//   affected_ranges(affected_id, range_seq, seq, type, repo, event, version)
+//   affected_versions(affected_id, version)
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace customs::db {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Every CREATE statement, in order.
+const char* SchemaSql();
+
+// Ecosystem keys: "Alpine:v3.18" / "alpine:v3.18" / "alpine:3.18" -> "alpine:v3.18"; "Debian:11" /
+// "debian:bullseye" -> "debian:bullseye"; "Ubuntu:22.04:LTS" -> "ubuntu:22.04"; language ecosystems
+// keep their OSV spelling ("Go", "PyPI", "crates.io", "npm", "Maven", ...), matched case-insensitively.
+std::string NormalizeEcosystem(std::string_view ecosystem);
+// Debian release number -> codename ("11" -> "bullseye"); unknown numbers are returned unchanged.
+std::string DebianCodename(std::string_view release);
+// Package names as stored: PyPI names PEP 503-normalized, others unchanged.
+std::string NormalizePackage(std::string_view ecosystem_key, std::string_view name);
+
+// ${XDG_CACHE_HOME:-~/.cache}/customs/db/customs.db
+std::string DefaultDatabasePath();
+
+// RAII sqlite3 handle.
+class Connection {
+ public:
+  Connection() = default;
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  Connection(Connection&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+
+  // Opens read-only (must exist) or read-write-create. Throws customs::Error (IoError).
+  static Connection OpenReadOnly(const std::string& path);
+  static Connection Create(const std::string& path);  // the file must not hold a database yet
+
+  sqlite3* get() const { return db_; }
+  void Exec(const std::string& sql);  // throws on error
+  // Creates every table of the schema and writes meta.schema_version.
+  void CreateSchema();
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// A prepared statement; Bind* are 1-based. Step() returns true while a row is available.
+class Statement {
+ public:
+  Statement(const Connection& c, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int i, std::string_view text);
+  Statement& Bind(int i, int64_t value);
+  Statement& BindNull(int i);
+  bool Step();
+  void Run();    // Step to completion, then Reset
+  void Reset();  // reset and clear bindings
+  std::string Text(int col) const;
+  int64_t Int(int col) const;
+  bool IsNull(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace customs::db
