@@ -12,7 +12,9 @@ PACKAGES=(
   libhyperscan-dev
   # tests: oracles and fixture makers
   libgtest-dev libgmock-dev libbenchmark-dev rpm db5.3-util sqlite3 gpg debootstrap dpkg-dev zstd gzip tar
-  python3 nodejs
+  python3 python3-pip nodejs
+  # version-comparison oracles (Go's x/mod, RubyGems, Composer, Maven's ComparableVersion)
+  golang-go golang-golang-x-mod-dev ruby php-cli php-composer-semver libmaven3-core-java default-jre-headless
   ca-certificates
 )
 

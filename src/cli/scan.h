@@ -18,6 +18,10 @@ struct ScanRequest {
   std::string path;
   SourceOptions source;
   unsigned threads = 0;
+  std::vector<std::string> scanners = {"vuln"};  // --scanners ("vuln"; empty: inventory only)
+  bool scanners_explicit = false;                // the user named them: a missing database is an error
+  std::string db_path;                           // --db (default: db::DefaultDatabasePath())
+  double db_max_age_days = 30;                   // --db-max-age: warn when the database is older
 };
 
 // The analyzer groups a target kind runs (Trivy's choice: `fs` is for source trees, so it does not

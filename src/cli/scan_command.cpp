@@ -5,13 +5,17 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/command.h"
 #include "cli/scan.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "policy/policy.h"
 #include "reporters/reporter.h"
+
+#include <sys/stat.h>
 
 namespace customs {
 
@@ -43,6 +47,14 @@ uint64_t ParseSize(const std::string& flag, const std::string& text) {
 
 struct CommonFlags {
   std::string format = "table";
+  std::string scanners;  // empty: the default for the format
+  std::string db_path;
+  double db_max_age = 30;
+  std::string severity, policy_file;
+  int exit_code = 0;
+  bool ignore_unfixed = false, show_suppressed = false;
+  std::vector<std::string> ignore_files, vex_files;
+  std::optional<int> max_critical, max_high, max_total;
   std::string output;
   bool quiet = false;
   bool debug = false;
@@ -68,13 +80,54 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& f) {
   cmd->add_option("--max-compression-ratio", f.max_ratio,
                   "reject a layer expanding more than N times (decompression bomb guard; default 500)");
   cmd->add_option("--threads", f.threads, "worker threads (default: one per core)");
+  cmd->add_option("--scanners", f.scanners,
+                  "what to look for: vuln, or none (default: vuln; none for the SBOM formats cyclonedx and spdx-json)");
+  cmd->add_option("--db", f.db_path, "vulnerability database (default ~/.cache/customs/db/customs.db)");
+  cmd->add_option("--db-max-age", f.db_max_age, "warn when the database is older than DAYS (default 30)");
+  cmd->add_option("--severity", f.severity, "severities to report: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL (default all)");
+  cmd->add_option("--exit-code", f.exit_code, "exit with CODE when a finding survives the filters (default 0)");
+  cmd->add_flag("--ignore-unfixed", f.ignore_unfixed, "leave out vulnerabilities that have no fix yet");
+  cmd->add_option("--ignorefile", f.ignore_files,
+                  "ignore file (text .customsignore or YAML); default ./.customsignore when present")->type_size(1)->expected(1);
+  cmd->add_option("--vex", f.vex_files, "OpenVEX document: not_affected/fixed statements suppress")->type_size(1)->expected(1);
+  cmd->add_flag("--show-suppressed", f.show_suppressed, "list suppressed findings too, with why");
+  cmd->add_option("--max-critical", f.max_critical, "fail when more than N CRITICAL vulnerabilities remain");
+  cmd->add_option("--max-high", f.max_high, "fail when more than N HIGH vulnerabilities remain");
+  cmd->add_option("--max-total", f.max_total, "fail when more than N vulnerabilities remain");
+  cmd->add_option("--policy", f.policy_file, "policy YAML (severity, thresholds, ignore files, VEX); flags win");
+}
+
+bool Exists(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+PolicyOptions PolicyFrom(const CommonFlags& f, const std::string& today) {
+  PolicyOptions p;
+  if (!f.policy_file.empty()) p = LoadPolicyFile(f.policy_file, p);
+  if (!f.severity.empty()) p.severities = ParseSeverityList(f.severity);
+  if (f.ignore_unfixed) p.ignore_unfixed = true;
+  if (f.exit_code) p.exit_code = f.exit_code;
+  if (f.max_critical) p.max_critical = f.max_critical;
+  if (f.max_high) p.max_high = f.max_high;
+  if (f.max_total) p.max_total = f.max_total;
+  for (const auto& x : f.ignore_files) p.ignore_files.push_back(x);
+  for (const auto& x : f.vex_files) p.vex_files.push_back(x);
+  if (f.ignore_files.empty() && p.ignore_files.empty())
+    for (const char* def : {".customsignore", ".customsignore.yaml"})
+      if (Exists(def)) p.ignore_files.push_back(def);
+  p.today = today;
+  ValidatePolicyOptions(p);
+  return p;
 }
 
 void WriteReport(const ScanResult& result, const CommonFlags& f) {
+  const bool show_suppressed = f.show_suppressed;
   auto reporter = MakeReporter(f.format);
   if (!reporter) throw UsageError("--format: unknown format '" + f.format + "' (one of " + FormatList() + ")");
   ReportOptions ro;
   ro.color = f.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  ro.show_suppressed = show_suppressed;
   std::ostringstream buf;
   reporter->Write(result, ro, buf);
   const std::string text = buf.str();
@@ -104,11 +157,32 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
   if (!f.max_file_size.empty()) req.source.limits.max_file_bytes = ParseSize("--max-file-size", f.max_file_size);
   if (f.max_ratio < 0) throw UsageError("--max-compression-ratio: must be positive");
   if (f.max_ratio > 0) req.source.limits.max_compression_ratio = f.max_ratio;
+  if (!f.scanners.empty()) {
+    req.scanners.clear();
+    req.scanners_explicit = true;
+    std::string list = f.scanners;
+    for (size_t i = 0; i <= list.size();) {
+      size_t j = list.find(',', i);
+      if (j == std::string::npos) j = list.size();
+      std::string s = list.substr(i, j - i);
+      if (s == "vuln") req.scanners.push_back(s);
+      else if (s != "none" && !s.empty()) throw UsageError("--scanners: unknown scanner '" + s + "' (vuln, none)");
+      i = j + 1;
+    }
+  } else if (f.format == "cyclonedx" || f.format == "spdx-json") {
+    req.scanners.clear();  // as Trivy: the SBOM formats list what the artifact carries
+  }
+  req.db_path = f.db_path;
+  req.db_max_age_days = f.db_max_age;
+  PolicyOptions policy = PolicyFrom(f, ScanTimestamp().substr(0, 10));
   Progress progress(!f.quiet && !f.debug);
   ScanResult result = RunScan(req, &progress);
   progress.Finish();
+  for (const auto& w : ApplyFilters(result, policy)) spdlog::warn("{}", w);
+  PolicyOutcome outcome = Evaluate(result, policy);
   WriteReport(result, f);
-  return kExitOk;
+  for (const auto& v : outcome.violations) std::cerr << "customs: " << v << "\n";
+  return outcome.exit_code;
 }
 
 }  // namespace

@@ -128,6 +128,12 @@ std::vector<std::string> VulnDB::ByAlias(const std::string& alias) const {
   return out;
 }
 
+bool VulnDB::HasEcosystem(const std::string& ecosystem) const {
+  Statement st(*c_, "SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1");
+  st.Bind(1, NormalizeEcosystem(ecosystem));
+  return st.Step();
+}
+
 std::optional<KevInfo> VulnDB::Kev(const std::string& cve) const {
   Statement st(*c_, "SELECT cve, date_added, due_date, ransomware_use, vendor, product, name FROM kev WHERE cve = ?");
   st.Bind(1, cve);

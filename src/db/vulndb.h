@@ -63,6 +63,8 @@ class VulnDB {
   // Advisory ids that list `alias` (e.g. a CVE) as an alias, sorted.
   std::vector<std::string> ByAlias(const std::string& alias) const;
   std::optional<KevInfo> Kev(const std::string& cve) const;
+  // True when some record covers `ecosystem` (normalized): lets a scan say "no data for this release".
+  bool HasEcosystem(const std::string& ecosystem) const;
   // Days since meta.built (0 if in the future or unparseable).
   double AgeDays() const;
 

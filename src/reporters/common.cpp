@@ -180,6 +180,86 @@ std::vector<const Package*> DependencyIndex::Resolve(const Package& pkg) const {
   return out;
 }
 
+// ---- Vulnerability findings ----
+
+std::string_view FixStatusName(FixStatus s) {
+  switch (s) {
+    case FixStatus::kFixed: return "fixed";
+    case FixStatus::kAffected: return "affected";
+    case FixStatus::kWillNotFix: return "will_not_fix";
+    case FixStatus::kNotAffected: return "not_affected";
+    case FixStatus::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+const Package* PackageOf(const Inventory& inv, const VulnFinding& f) {
+  return f.package_index < inv.packages.size() ? &inv.packages[f.package_index] : nullptr;
+}
+
+bool Shown(const ScanResult& r, const ReportOptions& opts, const VulnFinding& f) {
+  if (!PackageOf(r.inventory, f)) return false;
+  return f.suppressed_by.empty() || opts.show_suppressed;
+}
+
+bool FindingLess(const VulnFinding& a, const VulnFinding& b) {
+  return std::tie(a.id, a.installed_version, a.fixed_version, a.source.id, a.severity, a.package_index) <
+         std::tie(b.id, b.installed_version, b.fixed_version, b.source.id, b.severity, b.package_index);
+}
+
+bool FindingMoreSevere(const VulnFinding& a, const VulnFinding& b) {
+  if (a.severity != b.severity) return a.severity > b.severity;
+  return FindingLess(a, b);
+}
+
+std::map<const Package*, std::vector<const VulnFinding*>> FindingsByPackage(const ScanResult& r,
+                                                                              const ReportOptions& opts) {
+  std::map<const Package*, std::vector<const VulnFinding*>> out;
+  for (const auto& f : r.vulnerabilities)
+    if (Shown(r, opts, f)) out[PackageOf(r.inventory, f)].push_back(&f);
+  for (auto& [pkg, fs] : out)
+    std::stable_sort(fs.begin(), fs.end(), [](const VulnFinding* a, const VulnFinding* b) { return FindingLess(*a, *b); });
+  return out;
+}
+
+SeverityCounts CountFindings(const std::vector<const VulnFinding*>& fs) {
+  SeverityCounts c;
+  for (const VulnFinding* f : fs) {
+    if (!f->suppressed_by.empty()) {
+      ++c.suppressed;
+      continue;
+    }
+    ++c.by_severity[static_cast<int>(f->severity)];
+    ++c.total;
+  }
+  return c;
+}
+
+const std::vector<Severity>& SeveritiesDescending() {
+  static const std::vector<Severity> kAll = {Severity::kCritical, Severity::kHigh, Severity::kMedium,
+                                             Severity::kLow, Severity::kNone, Severity::kUnknown};
+  return kAll;
+}
+
+const CvssEntry* PrimaryCvss(const VulnFinding& f) {
+  const CvssEntry* best = nullptr;
+  auto rank = [&](const CvssEntry& e) { return std::make_pair(e.source == f.severity_source, e.version); };
+  for (const auto& e : f.cvss)
+    if (!e.vector.empty() || e.score > 0)
+      if (!best || rank(e) > rank(*best)) best = &e;
+  return best;
+}
+
+bool IsHttpUrl(std::string_view s) {
+  size_t start = s.rfind("https://", 0) == 0 ? 8 : s.rfind("http://", 0) == 0 ? 7 : 0;
+  if (start == 0 || s.size() == start) return false;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' ||
+        c == '^' || c == '`' || c == '{' || c == '|' || c == '}')
+      return false;
+  return true;
+}
+
 // ---- SPDX licenses ----
 
 namespace {

@@ -69,6 +69,49 @@ class DependencyIndex {
   std::map<std::pair<std::string, std::string>, std::vector<std::pair<size_t, const Package*>>> by_name_;
 };
 
+// ---- Vulnerability findings ----
+
+// "fixed", "affected", "will_not_fix", "not_affected", "unknown".
+std::string_view FixStatusName(FixStatus s);
+
+// The package a finding is about; nullptr when its package_index is out of range.
+const Package* PackageOf(const Inventory& inv, const VulnFinding& f);
+
+// Whether a report shows `f`: standing findings always, suppressed ones only under
+// opts.show_suppressed; never a finding whose package_index does not name a package.
+bool Shown(const ScanResult& r, const ReportOptions& opts, const VulnFinding& f);
+
+// The shown findings of each package (keyed by the package's address in r.inventory.packages),
+// each list sorted by FindingLess.
+std::map<const Package*, std::vector<const VulnFinding*>> FindingsByPackage(const ScanResult& r,
+                                                                              const ReportOptions& opts);
+
+// Total order on findings of one package: id, then the remaining fields that tell them apart.
+bool FindingLess(const VulnFinding& a, const VulnFinding& b);
+// Severity descending, then FindingLess (the table's order).
+bool FindingMoreSevere(const VulnFinding& a, const VulnFinding& b);
+
+// Counts per severity of the standing (not suppressed) findings among `fs`, indexed by
+// static_cast<int>(Severity).
+struct SeverityCounts {
+  size_t by_severity[6] = {0, 0, 0, 0, 0, 0};
+  size_t total = 0;
+  size_t suppressed = 0;  // suppressed findings among `fs` (not in the counts above)
+  size_t operator[](Severity s) const { return by_severity[static_cast<int>(s)]; }
+};
+SeverityCounts CountFindings(const std::vector<const VulnFinding*>& fs);
+
+// The severities, highest first (CRITICAL, HIGH, MEDIUM, LOW, NONE, UNKNOWN).
+const std::vector<Severity>& SeveritiesDescending();
+
+// The CVSS entry that stands for the finding's severity: the one from the severity's source when
+// there is one (newest CVSS version first), otherwise the newest version; nullptr when none.
+const CvssEntry* PrimaryCvss(const VulnFinding& f);
+
+// An absolute http(s) URL without spaces or characters that URI references forbid (references from
+// feeds are mostly such URLs; the others are left out where a format requires a URI).
+bool IsHttpUrl(std::string_view s);
+
 // ---- SPDX license expressions (SPDX 2.3 Annex D) ----
 
 // The SPDX License List identifier that `id` matches (case-insensitively), or "" when it is not one

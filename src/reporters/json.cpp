@@ -1,6 +1,10 @@
 // The customs JSON report, schemaVersion 1 (docs/json-format.md). Stable: every field is always
-// present (empty strings and arrays stay), keys in a fixed order, packages sorted.
+// present (empty strings and arrays stay), keys in a fixed order, packages sorted. The vulnerability
+// fields (per-package "vulnerabilities", top-level "notices" and "summary") appear only when the
+// vulnerability scanner ran.
+#include <map>
 #include <memory>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +56,44 @@ ordered_json LayerJson(const LayerInfo& l) {
   return j;
 }
 
+ordered_json LayerRefJson(const Inventory& inv, const Package& p) {
+  if (const LayerInfo* l = report::LayerOf(inv, p)) return ordered_json{{"index", l->index}, {"diffId", l->diff_id}};
+  return nullptr;
+}
+
+ordered_json VulnJson(const Inventory& inv, const Package& p, const VulnFinding& f, const ReportOptions& opts) {
+  ordered_json j;
+  j["id"] = f.id;
+  j["aliases"] = StringArray(f.aliases);
+  j["installedVersion"] = f.installed_version;
+  j["fixedVersion"] = f.fixed_version;
+  j["status"] = std::string(report::FixStatusName(f.status));
+  j["severity"] = std::string(cvss::Name(f.severity));
+  j["severitySource"] = f.severity_source;
+  ordered_json cv = ordered_json::array();
+  for (const auto& c : f.cvss)
+    cv.push_back(ordered_json{{"source", c.source}, {"version", c.version}, {"vector", c.vector}, {"score", c.score}});
+  j["cvss"] = std::move(cv);
+  j["kev"] = f.kev;
+  j["kevDateAdded"] = f.kev_date_added;
+  j["title"] = f.title;
+  j["description"] = f.description;
+  j["references"] = StringArray(f.references);
+  j["cwes"] = StringArray(f.cwes);
+  j["published"] = f.published;
+  j["modified"] = f.modified;
+  j["dataSource"] = ordered_json{{"id", f.source.id}, {"name", f.source.name}, {"url", f.source.url}};
+  j["layer"] = LayerRefJson(inv, p);
+  if (opts.show_suppressed) {
+    ordered_json sup = ordered_json::array();
+    for (const auto& s : f.suppressed_by)
+      sup.push_back(ordered_json{
+          {"kind", s.kind}, {"statement", s.statement}, {"justification", s.justification}, {"source", s.source}});
+    j["suppressed"] = std::move(sup);
+  }
+  return j;
+}
+
 ordered_json PackageJson(const Inventory& inv, const Package& p) {
   ordered_json j;
   j["name"] = p.name;
@@ -67,10 +109,7 @@ ordered_json PackageJson(const Inventory& inv, const Package& p) {
   j["maintainer"] = p.maintainer;
   j["purl"] = Purl(p, inv.os);
   j["dbPath"] = p.db_path;
-  if (const LayerInfo* l = report::LayerOf(inv, p))
-    j["layer"] = ordered_json{{"index", l->index}, {"diffId", l->diff_id}};
-  else
-    j["layer"] = nullptr;
+  j["layer"] = LayerRefJson(inv, p);
   j["dependsOn"] = StringArray(p.depends);
   j["files"] = StringArray(p.files);
   ordered_json extra = ordered_json::object();
@@ -83,7 +122,7 @@ class JsonReporter : public Reporter {
  public:
   std::string_view Name() const override { return "json"; }
 
-  void Write(const ScanResult& result, const ReportOptions&, std::ostream& out) const override {
+  void Write(const ScanResult& result, const ReportOptions& opts, std::ostream& out) const override {
     const Inventory& inv = result.inventory;
     ordered_json doc;
     doc["schemaVersion"] = 1;
@@ -96,6 +135,11 @@ class JsonReporter : public Reporter {
     for (const auto& l : inv.layers) layers.push_back(LayerJson(l));
     doc["layers"] = std::move(layers);
 
+    // Vulnerabilities (only when the vulnerability scanner ran: otherwise the report is unchanged).
+    const auto findings = result.vuln_scanned ? report::FindingsByPackage(result, opts)
+                                              : std::map<const Package*, std::vector<const VulnFinding*>>();
+    std::vector<const VulnFinding*> shown;
+
     ordered_json targets = ordered_json::array();
     for (const auto& t : report::BuildTargets(inv)) {
       ordered_json tj;
@@ -103,7 +147,20 @@ class JsonReporter : public Reporter {
       tj["class"] = t.cls;
       tj["type"] = t.type;
       ordered_json pkgs = ordered_json::array();
-      for (const Package* p : t.packages) pkgs.push_back(PackageJson(inv, *p));
+      for (const Package* p : t.packages) {
+        ordered_json pj = PackageJson(inv, *p);
+        if (result.vuln_scanned) {
+          ordered_json vulns = ordered_json::array();
+          auto it = findings.find(p);
+          if (it != findings.end())
+            for (const VulnFinding* f : it->second) {
+              vulns.push_back(VulnJson(inv, *p, *f, opts));
+              shown.push_back(f);
+            }
+          pj["vulnerabilities"] = std::move(vulns);
+        }
+        pkgs.push_back(std::move(pj));
+      }
       tj["packages"] = std::move(pkgs);
       targets.push_back(std::move(tj));
     }
@@ -112,6 +169,20 @@ class JsonReporter : public Reporter {
     ordered_json diags = ordered_json::array();
     for (const auto& d : inv.diagnostics) diags.push_back(ordered_json{{"where", d.where}, {"message", d.message}});
     doc["diagnostics"] = std::move(diags);
+
+    if (result.vuln_scanned) {
+      ordered_json notices = ordered_json::array();
+      for (const auto& n : result.notices) notices.push_back(ordered_json{{"kind", n.kind}, {"message", n.message}});
+      doc["notices"] = std::move(notices);
+      const report::SeverityCounts counts = report::CountFindings(shown);
+      ordered_json by_sev;
+      for (Severity s : report::SeveritiesDescending()) by_sev[std::string(cvss::Name(s))] = counts[s];
+      ordered_json summary;
+      summary["vulnerabilities"] = std::move(by_sev);
+      summary["total"] = counts.total;
+      if (opts.show_suppressed) summary["suppressed"] = counts.suppressed;
+      doc["summary"] = std::move(summary);
+    }
 
     // Invalid UTF-8 from a package database is replaced (U+FFFD) rather than aborting the report.
     out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

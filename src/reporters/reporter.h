@@ -8,18 +8,23 @@
 #include <vector>
 
 #include "core/types.h"
+#include "findings/findings.h"
 
 namespace customs {
 
-// What a scan produced. Later parts add findings (vulnerabilities, secrets, misconfigurations).
+// What a scan produced: the inventory, and the findings of the scanners that ran.
 struct ScanResult {
   Inventory inventory;
   std::string tool_version;
   std::string scanned_at;  // RFC 3339 UTC; fixed by CUSTOMS_FIXED_TIME for reproducible output
+  bool vuln_scanned = false;                 // the vulnerability scanner ran (reports show its sections)
+  std::vector<VulnFinding> vulnerabilities;  // sorted by (package, id); suppressed ones included, flagged
+  std::vector<Notice> notices;
 };
 
 struct ReportOptions {
-  bool color = false;  // ANSI colors (table, when stdout is a terminal)
+  bool color = false;            // ANSI colors (table, when stdout is a terminal)
+  bool show_suppressed = false;  // include findings that policy suppressed (flagged as such)
 };
 
 class Reporter {

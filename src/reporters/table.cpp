@@ -1,7 +1,12 @@
 // The human-readable report: a header naming the artifact and OS, then one box-drawn table per
-// target, then the diagnostics. Text from the artifact is made safe for a terminal (control
+// target, then the diagnostics. When the vulnerability scanner ran: the notices under the header,
+// and after each target's package table its vulnerabilities (a Trivy-like summary line, a table of
+// the standing findings sorted by package, severity descending and id, then the suppressed ones
+// under --show-suppressed). The package table stays, so one report shows what is installed and
+// what is vulnerable. Text from the artifact is made safe for a terminal (control
 // characters replaced), so a hostile package name cannot drive the terminal.
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "reporters/common.h"
@@ -46,6 +51,23 @@ std::string Printable(std::string_view s) {
   return out;
 }
 
+// At most `max` columns: longer text is cut and ends in "…".
+std::string Truncate(const std::string& s, size_t max) {
+  size_t w = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (w == max - 1) {
+      // Is there more than one code point left?
+      size_t rest = 0;
+      for (size_t k = i; k < s.size(); ++k)
+        if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) ++rest;
+      return rest <= 1 ? s : s.substr(0, i) + "…";
+    }
+    ++w;
+  }
+  return s;
+}
+
 // Display width: one column per code point (the names in package databases are ASCII or narrow).
 size_t Width(std::string_view s) {
   size_t w = 0;
@@ -68,17 +90,21 @@ class TableWriter {
     for (const auto& h : headers_) widths_.push_back(Width(h));
   }
 
-  void Add(std::vector<std::string> row) {
+  // `styles[i]`: an ANSI sequence for cell i (shown only with color), "" for none.
+  void Add(std::vector<std::string> row, std::vector<std::string> styles = {}) {
     for (auto& cell : row) cell = Printable(cell);
     for (size_t i = 0; i < row.size() && i < widths_.size(); ++i) widths_[i] = std::max(widths_[i], Width(row[i]));
     rows_.push_back(std::move(row));
+    styles_.push_back(std::move(styles));
   }
+
+  bool empty() const { return rows_.empty(); }
 
   void Write(std::ostream& out, bool color) const {
     Rule(out, "┌", "┬", "┐");
     Row(out, headers_, color);
     Rule(out, "├", "┼", "┤");
-    for (const auto& r : rows_) Row(out, r, false);
+    for (size_t i = 0; i < rows_.size(); ++i) Row(out, rows_[i], false, color ? &styles_[i] : nullptr);
     Rule(out, "└", "┴", "┘");
   }
 
@@ -89,11 +115,17 @@ class TableWriter {
     out << right << "\n";
   }
 
-  void Row(std::ostream& out, const std::vector<std::string>& cells, bool bold) const {
+  void Row(std::ostream& out, const std::vector<std::string>& cells, bool bold,
+           const std::vector<std::string>* styles = nullptr) const {
     out << "│";
     for (size_t i = 0; i < widths_.size(); ++i) {
       std::string cell = i < cells.size() ? cells[i] : "";
-      std::string padded = cell + std::string(widths_[i] - Width(cell), ' ');
+      std::string pad(widths_[i] - Width(cell), ' ');
+      if (styles && i < styles->size() && !(*styles)[i].empty()) {
+        out << " " << (*styles)[i] << cell << kReset << pad << " │";
+        continue;
+      }
+      std::string padded = cell + pad;
       out << " " << (bold ? Styled(padded, true) : padded) << " │";
     }
     out << "\n";
@@ -102,7 +134,102 @@ class TableWriter {
   std::vector<std::string> headers_;
   std::vector<size_t> widths_;
   std::vector<std::vector<std::string>> rows_;
+  std::vector<std::vector<std::string>> styles_;
 };
+
+// Severity colors: CRITICAL red bold, HIGH red, MEDIUM yellow, LOW (and NONE) blue, UNKNOWN dim.
+std::string SeverityStyle(Severity s) {
+  switch (s) {
+    case Severity::kCritical: return "\x1b[1;31m";
+    case Severity::kHigh: return "\x1b[31m";
+    case Severity::kMedium: return "\x1b[33m";
+    case Severity::kLow:
+    case Severity::kNone: return "\x1b[34m";
+    case Severity::kUnknown: return "\x1b[2m";
+  }
+  return "";
+}
+
+constexpr const char* kNoticeStyle = "\x1b[1;33m";  // bold yellow
+constexpr size_t kTitleWidth = 60;
+
+std::string Paint(const std::string& s, const std::string& style, bool color) {
+  return color ? style + s + kReset : s;
+}
+
+// "Total: N (UNKNOWN: a, LOW: b, MEDIUM: c, HIGH: d, CRITICAL: e)", as Trivy writes it; NONE (CVSS
+// 0.0) is listed before LOW only when there is some.
+std::string SummaryLine(const report::SeverityCounts& c, bool color) {
+  std::string line = "Total: " + std::to_string(c.total) + " (";
+  bool first = true;
+  for (Severity s : {Severity::kUnknown, Severity::kNone, Severity::kLow, Severity::kMedium, Severity::kHigh,
+                     Severity::kCritical}) {
+    if (s == Severity::kNone && c[s] == 0) continue;
+    if (!first) line += ", ";
+    first = false;
+    std::string name(cvss::Name(s));
+    line += (c[s] > 0 ? Paint(name, SeverityStyle(s), color) : name) + ": " + std::to_string(c[s]);
+  }
+  return line + ")";
+}
+
+std::string TitleCell(const VulnFinding& f) {
+  std::string t = f.title;
+  if (t.empty()) t = f.description.substr(0, f.description.find('\n'));
+  return Truncate(Printable(t), kTitleWidth);
+}
+
+// The vulnerability section of one target: summary line, table (standing findings), then the
+// suppressed ones (show_suppressed) as a list with their reason.
+void WriteVulnerabilities(const Inventory& inv, const report::Target& t,
+                          const std::map<const Package*, std::vector<const VulnFinding*>>& findings, bool color,
+                          std::ostream& out) {
+  std::vector<std::pair<const Package*, const VulnFinding*>> rows, suppressed;
+  for (const Package* p : t.packages) {
+    auto it = findings.find(p);
+    if (it == findings.end()) continue;
+    std::vector<const VulnFinding*> fs = it->second;
+    std::stable_sort(fs.begin(), fs.end(),
+                     [](const VulnFinding* a, const VulnFinding* b) { return report::FindingMoreSevere(*a, *b); });
+    for (const VulnFinding* f : fs) (f->suppressed_by.empty() ? rows : suppressed).emplace_back(p, f);
+  }
+  std::vector<const VulnFinding*> all;
+  for (const auto& r : rows) all.push_back(r.second);
+  for (const auto& r : suppressed) all.push_back(r.second);
+  const report::SeverityCounts counts = report::CountFindings(all);
+
+  out << "\nVulnerabilities\n";
+  out << SummaryLine(counts, color) << "\n";
+  if (!rows.empty()) {
+    TableWriter table({"Package", "Vulnerability", "Severity", "Status", "Installed", "Fixed", "Title"});
+    for (const auto& [p, f] : rows) {
+      std::string id = f->id + (f->kev ? " [KEV]" : "");
+      table.Add({p->name, id, std::string(cvss::Name(f->severity)), std::string(report::FixStatusName(f->status)),
+                 f->installed_version, f->fixed_version, TitleCell(*f)},
+                {"", f->kev ? kBold : "", SeverityStyle(f->severity)});
+    }
+    table.Write(out, color);
+    size_t kev = std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.second->kev; });
+    if (kev > 0)
+      out << "[KEV]: listed in CISA's Known Exploited Vulnerabilities catalog (" << kev
+          << (kev == 1 ? " finding" : " findings") << ")\n";
+  }
+  if (!suppressed.empty()) {
+    out << "Suppressed: " << suppressed.size() << "\n";
+    for (const auto& [p, f] : suppressed) {
+      out << "  " << Printable(f->id) << " " << Printable(p->name) << " " << Printable(f->installed_version) << " ("
+          << cvss::Name(f->severity) << ")";
+      for (const auto& s : f->suppressed_by) {
+        out << "\n    suppressed by " << Printable(s.kind);
+        if (!s.source.empty()) out << " (" << Printable(s.source) << ")";
+        if (!s.statement.empty()) out << ": " << Printable(s.statement);
+        if (!s.justification.empty()) out << " — " << Printable(s.justification);
+      }
+      out << "\n";
+    }
+  }
+  (void)inv;
+}
 
 std::string SourceCell(const Package& p) {
   if (p.src_name.empty()) return "";
@@ -140,6 +267,14 @@ class TableReporter : public Reporter {
     }
     if (!inv.layers.empty()) out << "Layers:   " << inv.layers.size() << "\n";
 
+    // Notices: what the vulnerability data does not cover, before any table.
+    if (result.vuln_scanned && !result.notices.empty()) {
+      out << "\n";
+      for (const auto& n : result.notices) out << Paint("NOTICE: " + Printable(n.message), kNoticeStyle, color) << "\n";
+    }
+    const auto findings = result.vuln_scanned ? report::FindingsByPackage(result, opts)
+                                              : std::map<const Package*, std::vector<const VulnFinding*>>();
+
     // One table per target.
     auto targets = report::BuildTargets(inv);
     if (targets.empty()) out << "\nNo packages found.\n";
@@ -151,6 +286,7 @@ class TableReporter : public Reporter {
         table.Add({p->name, p->version, p->arch, SourceCell(*p), LayerCell(inv, *p)});
       table.Write(out, color);
       out << t.packages.size() << (t.packages.size() == 1 ? " package" : " packages") << "\n";
+      if (result.vuln_scanned) WriteVulnerabilities(inv, t, findings, color, out);
     }
 
     // Diagnostics: never dropped.

@@ -14,8 +14,9 @@
 // does each change between digits and letters ("1.0.0.0-RC1" -> 1.0.0.0.RC.1). Parts compare left
 // to right: numbers numerically (read as PHP's strtol does: beyond 2^63-1 they all equal 2^63-1);
 // words by the special forms, matched as prefixes: dev < alpha = a < beta = b < RC = rc <
-// (a number) < pl = p ("patch" is p), any other word before dev. When one side has more parts, its next part decides: a number makes it
-// newer, a word is compared with a number ("1.0.0.0" < "1.0.0.0-patch1", "1.0.0.0-RC1" < "1.0.0.0").
+// (a number) < pl = p ("patch" is p), any other word before dev. When one side has more parts,
+// its next part decides: a number makes it newer, a word is compared with a number
+// ("1.0.0.0" < "1.0.0.0-patch1", "1.0.0.0-RC1" < "1.0.0.0").
 //
 // Branches: Composer only tells whether two branches are the same; here "dev-..." branches sort
 // before every numbered version (as version_compare puts them) and bytewise among themselves.
@@ -81,8 +82,10 @@ std::optional<Modifiers> ModifierTail(std::string_view s, size_t pos) {
   for (int take_sep = 1; take_sep >= 0; --take_sep) {
     size_t p1 = pos;
     if (take_sep) {
-      if (p1 < s.size() && (s[p1] == '.' || s[p1] == '_' || s[p1] == '-')) ++p1;
-      else continue;
+      if (p1 < s.size() && (s[p1] == '.' || s[p1] == '_' || s[p1] == '-'))
+        ++p1;
+      else
+        continue;
     }
     for (std::string_view w : kWords) {
       if (!StartsWithIgnoreCase(s, p1, w)) continue;
@@ -187,8 +190,10 @@ std::optional<std::string> NumericBranch(std::string_view name) {
   for (; parts < 4; ++parts) out += ".x";
   std::string expanded;
   for (char c : out) {
-    if (c == 'x') expanded += "9999999";
-    else expanded.push_back(c);
+    if (c == 'x')
+      expanded += "9999999";
+    else
+      expanded.push_back(c);
   }
   return expanded + "-dev";
 }

@@ -61,12 +61,17 @@ Item MakeNumber(std::string_view digits) {
 
 Item MakeString(std::string value, bool followed_by_digit) {
   if (followed_by_digit && value.size() == 1) {
-    if (value == "a") value = "alpha";
-    else if (value == "b") value = "beta";
-    else if (value == "m") value = "milestone";
+    if (value == "a")
+      value = "alpha";
+    else if (value == "b")
+      value = "beta";
+    else if (value == "m")
+      value = "milestone";
   }
-  if (value == "ga" || value == "final" || value == "release") value = "";
-  else if (value == "cr") value = "rc";
+  if (value == "ga" || value == "final" || value == "release")
+    value = "";
+  else if (value == "cr")
+    value = "rc";
   static constexpr std::string_view kQualifiers[] = {"alpha", "beta", "milestone", "rc", "snapshot", "", "sp"};
   int rank = kUnknownRank;
   for (int i = 0; i < kUnknownRank; ++i)
@@ -165,8 +170,8 @@ int CompareVersions(const Version& a, const Version& b) {
     const size_t nx = x.size() + xs, ny = y.size() + ys;
     bool descend = false;
     for (size_t i = 0; i < nx || i < ny; ++i) {
-      const bool lx = i < nx, ly = i < ny;           // element present
-      const bool lx_list = lx && i == x.size();      // ... and it is the nested list
+      const bool lx = i < nx, ly = i < ny;       // element present
+      const bool lx_list = lx && i == x.size();  // ... and it is the nested list
       const bool ly_list = ly && i == y.size();
       int c;
       if (!lx) {
@@ -200,9 +205,7 @@ class MavenComparator final : public Comparator {
     return true;
   }
 
-  int Compare(std::string_view a, std::string_view b) const override {
-    return CompareVersions(Parse(a), Parse(b));
-  }
+  int Compare(std::string_view a, std::string_view b) const override { return CompareVersions(Parse(a), Parse(b)); }
 };
 
 }  // namespace

@@ -31,9 +31,9 @@ using detail::IsDigit;
 using detail::ToLower;
 
 struct Parsed {
-  std::string_view epoch;                // digits, empty = 0
-  std::vector<std::string_view> release; // trailing zeros stripped
-  int pre_kind = 0;                      // 0 none, 1 a, 2 b, 3 rc
+  std::string_view epoch;                 // digits, empty = 0
+  std::vector<std::string_view> release;  // trailing zeros stripped
+  int pre_kind = 0;                       // 0 none, 1 a, 2 b, 3 rc
   std::string_view pre_n;
   bool has_post = false;
   std::string_view post_n;

@@ -1,3 +1,5 @@
+// The version-scheme registry: the table of version/list.inc and the lookup by scheme id or OSV
+// ecosystem name.
 #include "version/version.h"
 
 namespace customs::version {

@@ -74,9 +74,7 @@ std::vector<Segment> Canonical(std::string_view s) {
       ++i;
     }
   }
-  auto is_zero = [](const Segment& g) {
-    return g.number && g.text.find_first_not_of('0') == std::string_view::npos;
-  };
+  auto is_zero = [](const Segment& g) { return g.number && g.text.find_first_not_of('0') == std::string_view::npos; };
   size_t first_string = 0;
   while (first_string < segs.size() && segs[first_string].number) ++first_string;
   // Drop trailing zeros of the string part, then of the numeric part.

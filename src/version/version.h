@@ -37,7 +37,7 @@ class Comparator {
 const Comparator* ComparatorFor(std::string_view scheme);
 
 struct SchemeEntry {
-  std::string_view id;                       // "dpkg"
+  std::string_view id;  // "dpkg"
   const Comparator* comparator;
   std::vector<std::string_view> ecosystems;  // OSV ecosystem names: "Debian", "Ubuntu"
 };

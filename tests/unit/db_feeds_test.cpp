@@ -89,7 +89,7 @@ TEST(DbAlpineSecdb, MalformedYamlAndRecordsAreSkipped) {
   VectorSink s2;
   FeedOf("alpine_secdb").ParseBytes(
       "distroversion: v3.9\npackages:\n  - pkg: {secfixes: {1-r0: [CVE-1]}}\n  - pkg: {name: a, secfixes: {1-r0: "
-      "[CVE-2020-1, '???']}}\n  - pkg: {name: b, secfixes: [1]}\n",
+      "[CVE-2020-1, 'not an id']}}\n  - pkg: {name: b, secfixes: [1]}\n",
       "partial.yaml", s2);
   ASSERT_EQ(s2.advisories.size(), 1u);
   EXPECT_EQ(s2.advisories[0].id, "CVE-2020-1");

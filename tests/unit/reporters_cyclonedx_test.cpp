@@ -9,6 +9,7 @@
 
 #include "support/schema.h"
 #include "unit/reporters_sample.h"
+#include "unit/reporters_vuln_sample.h"
 
 namespace customs {
 namespace {
@@ -173,6 +174,151 @@ TEST(CycloneDxReport, NoOsNoOsComponent) {
   EXPECT_EQ(bom["components"][0]["purl"], "pkg:deb/debian/odd%20pkg@1.0?arch=all");
   EXPECT_EQ(bom["components"][0]["licenses"], json::parse(R"J([{"license": {"name": "Custom License (see COPYING)"}}])J"));
   EXPECT_EQ(bom["components"][1]["purl"], "pkg:generic/thing@2.0");
+}
+
+// ---- vulnerabilities ----
+
+json VulnBom(const ScanResult& r, bool show_suppressed = false) {
+  return json::parse(sample::RenderWith("cyclonedx", r, show_suppressed));
+}
+
+std::vector<const json*> VulnsWithId(const json& bom, const std::string& id) {
+  std::vector<const json*> out;
+  for (const auto& v : bom["vulnerabilities"])
+    if (v["id"] == id) out.push_back(&v);
+  return out;
+}
+
+const std::string kSslRef = "pkg:apk/alpine/libssl1.1@1.1.1k-r0?arch=x86_64&distro=3.9.6";
+const std::string kCryptoRef = "pkg:apk/alpine/libcrypto1.1@1.1.1k-r0?arch=x86_64&distro=3.9.6";
+
+TEST(CycloneDxReport, VulnerabilitiesValidateAgainstTheSchema) {
+  ScanResult clean = sample::Alpine();
+  clean.vuln_scanned = true;
+  int i = 0;
+  for (const auto& [r, sup] : std::vector<std::pair<ScanResult, bool>>{
+           {sample::VulnerableAlpine(), false}, {sample::VulnerableAlpine(), true}, {clean, false}}) {
+    std::string path = sample::WriteTemp("vulns" + std::to_string(i++) + ".cdx.json", sample::RenderWith("cyclonedx", r, sup));
+    EXPECT_TRUE(ValidatesAgainstSchema("cyclonedx-1.6", path)) << path;
+  }
+}
+
+TEST(CycloneDxReport, UnchangedWhenNotVulnScanned) {
+  ScanResult r = sample::VulnerableAlpine();
+  r.vuln_scanned = false;
+  EXPECT_EQ(sample::RenderWith("cyclonedx", r, true), sample::Render("cyclonedx", sample::Alpine()));
+  EXPECT_FALSE(Bom(r).contains("vulnerabilities"));
+}
+
+TEST(CycloneDxReport, VulnerabilityEntries) {
+  json bom = VulnBom(sample::VulnerableAlpine());
+  ASSERT_TRUE(bom.contains("vulnerabilities"));
+  std::vector<std::string> ids;
+  for (const auto& v : bom["vulnerabilities"]) ids.push_back(v["id"]);
+  // One entry per id (CVE-2021-3711 affects two packages), sorted; the suppressed one left out.
+  EXPECT_EQ(ids, (std::vector<std::string>{"CVE-2017-0001", "CVE-2018-1000500", "CVE-2021-22876", "CVE-2021-3711",
+                                           "CVE-2021-3712", "CVE-2022-28391", "CVE-2023-38545"}));
+  // Vulnerability bom-refs are unique among all bom-refs.
+  std::set<std::string> refs{bom["metadata"]["component"]["bom-ref"].get<std::string>()};
+  for (const auto& c : bom["components"]) refs.insert(c["bom-ref"].get<std::string>());
+  for (const auto& v : bom["vulnerabilities"]) EXPECT_TRUE(refs.insert(v["bom-ref"].get<std::string>()).second);
+
+  const json& ssl = *VulnsWithId(bom, "CVE-2021-3711").at(0);
+  EXPECT_EQ(ssl["bom-ref"], "vuln:CVE-2021-3711");
+  EXPECT_EQ(ssl["source"], (json{{"name", "Alpine Secdb"}, {"url", "https://secdb.alpinelinux.org/"}}));
+  EXPECT_FALSE(ssl.contains("references"));  // no aliases
+  EXPECT_EQ(ssl["ratings"], json::parse(R"([
+      {"source": {"name": "nvd"}, "score": 9.8, "severity": "critical", "method": "CVSSv31",
+       "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"},
+      {"source": {"name": "nvd"}, "score": 7.5, "severity": "high", "method": "CVSSv2",
+       "vector": "AV:N/AC:L/Au:N/C:P/I:P/A:P"},
+      {"source": {"name": "nvd"}, "severity": "critical", "method": "other"}])"));
+  EXPECT_EQ(ssl["cwes"], json::array({120}));
+  EXPECT_EQ(ssl["description"],
+            "In order to decrypt SM2 encrypted data an application is expected to call the API function.");
+  EXPECT_EQ(ssl["recommendation"], "Upgrade libcrypto1.1 to 1.1.1l-r0; Upgrade libssl1.1 to 1.1.1l-r0");
+  EXPECT_EQ(ssl["advisories"], json::parse(R"([{"url": "https://nvd.nist.gov/vuln/detail/CVE-2021-3711"},
+      {"url": "https://www.openssl.org/news/secadv/20210824.txt"}])"));
+  EXPECT_EQ(ssl["published"], "2021-08-24T15:15:00Z");
+  EXPECT_EQ(ssl["updated"], "2023-11-07T03:38:00Z");
+  EXPECT_EQ(ssl["affects"], json::parse(R"([
+      {"ref": ")" + kCryptoRef + R"(", "versions": [{"version": "1.1.1k-r0", "status": "affected"}]},
+      {"ref": ")" + kSslRef + R"(", "versions": [{"version": "1.1.1k-r0", "status": "affected"}]}])"));
+  EXPECT_FALSE(ssl.contains("analysis"));
+  EXPECT_EQ(Property(ssl, "customs:Title"), "openssl: SM2 Decryption Buffer Overflow");
+  EXPECT_EQ(Property(ssl, "customs:DataSource"), "alpine-secdb");
+  EXPECT_EQ(Property(ssl, "customs:Status"), "fixed");
+  EXPECT_EQ(Property(ssl, "customs:KEV"), "");
+
+  // A bare date becomes a date-time; non-numeric CWEs are left out.
+  const json& crypto = *VulnsWithId(bom, "CVE-2021-3712").at(0);
+  EXPECT_EQ(crypto["published"], "2021-08-24T00:00:00Z");
+  EXPECT_FALSE(crypto.contains("updated"));
+  const json& curl_med = *VulnsWithId(bom, "CVE-2021-22876").at(0);
+  EXPECT_EQ(curl_med["cwes"], json::array({359}));
+  EXPECT_EQ(curl_med["ratings"].back(), (json{{"source", {{"name", "alpine"}}}, {"severity", "medium"}, {"method", "other"}}));
+  EXPECT_EQ(curl_med["description"], "curl: Leak of authentication credentials in URL via automatic Referer");
+
+  // KEV and aliases.
+  const json& kev = *VulnsWithId(bom, "CVE-2023-38545").at(0);
+  EXPECT_EQ(Property(kev, "customs:KEV"), "true");
+  EXPECT_EQ(Property(kev, "customs:KEVDateAdded"), "2024-01-10");
+  EXPECT_EQ(kev["references"], json::parse(R"([{"id": "GHSA-9hjq-xxxx-yyyy", "source":
+      {"name": "GitHub Advisory Database", "url": "https://github.com/advisories/GHSA-9hjq-xxxx-yyyy"}}])"));
+
+  // NONE and UNKNOWN severities.
+  EXPECT_EQ((*VulnsWithId(bom, "CVE-2017-0001").at(0))["ratings"][0]["severity"], "none");
+  const json& unk = *VulnsWithId(bom, "CVE-2018-1000500").at(0);
+  EXPECT_EQ(unk["ratings"], json::parse(R"([{"source": {"name": "nvd"}, "severity": "unknown", "method": "other"}])"));
+  EXPECT_FALSE(unk.contains("advisories"));
+  EXPECT_EQ(Property(unk, "customs:Status"), "unknown");
+
+  // Every affects ref names a component.
+  for (const auto& v : bom["vulnerabilities"])
+    for (const auto& a : v["affects"]) EXPECT_NE(Component(bom, a["ref"]), nullptr) << a["ref"];
+
+  // The notice is a metadata property; the serial number differs from the inventory-only BOM.
+  EXPECT_EQ(Property(bom["metadata"], "customs:Notice"),
+            "eol: alpine 3.9.6: past end of life (2020-11-01); the data may miss newer vulnerabilities");
+  EXPECT_NE(bom["serialNumber"], Bom(sample::Alpine())["serialNumber"]);
+}
+
+TEST(CycloneDxReport, SuppressedCarryTheAnalysis) {
+  json bom = VulnBom(sample::VulnerableAlpine(), /*show_suppressed=*/true);
+  auto sup = VulnsWithId(bom, "CVE-2020-28928");
+  ASSERT_EQ(sup.size(), 1u);
+  const json& v = *sup[0];
+  EXPECT_EQ(v["bom-ref"], "vuln:CVE-2020-28928#suppressed");
+  EXPECT_EQ(v["analysis"], json::parse(R"({"state": "not_affected", "justification": "code_not_reachable",
+      "detail": "suppressed by vex (alpine.openvex.json): CVE-2020-28928 not_affected pkg:apk/alpine/musl — vulnerable_code_not_in_execute_path"})"));
+  EXPECT_EQ(v["affects"][0]["versions"][0], (json{{"version", "1.1.20-r4"}, {"status", "unaffected"}}));
+  EXPECT_EQ(Property(v, "customs:SuppressedBy"), "vex");
+  EXPECT_FALSE(VulnsWithId(bom, "CVE-2021-3711")[0]->contains("analysis"));
+
+  // The same id standing on one package and suppressed (by policy) on another: two entries.
+  ScanResult r = sample::VulnerableAlpine();
+  r.vulnerabilities[5].suppressed_by = {{"ignore-file", "CVE-2021-3711", "accepted until the rebuild", ".customsignore"}};
+  json two = VulnBom(r, true);
+  auto entries = VulnsWithId(two, "CVE-2021-3711");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_FALSE(entries[0]->contains("analysis"));
+  EXPECT_EQ((*entries[0])["affects"].size(), 1u);
+  // A policy ignore is not an analysis: no state, only the detail.
+  EXPECT_EQ((*entries[1])["analysis"], (json{{"detail",
+      "suppressed by ignore-file (.customsignore): CVE-2021-3711 — accepted until the rebuild"}}));
+  EXPECT_EQ((*entries[1])["affects"][0]["versions"][0]["status"], "affected");
+  std::string path = sample::WriteTemp("policy.cdx.json", two.dump());
+  EXPECT_TRUE(ValidatesAgainstSchema("cyclonedx-1.6", path));
+}
+
+TEST(CycloneDxReport, VulnerabilitiesDeterministic) {
+  ScanResult a = sample::VulnerableAlpine();
+  ScanResult b = a;
+  std::reverse(b.vulnerabilities.begin(), b.vulnerabilities.end());
+  EXPECT_EQ(sample::RenderWith("cyclonedx", a, true), sample::RenderWith("cyclonedx", b, true));
+  ScanResult clean = sample::Alpine();
+  clean.vuln_scanned = true;
+  EXPECT_EQ(Bom(clean)["vulnerabilities"], json::array());
 }
 
 }  // namespace

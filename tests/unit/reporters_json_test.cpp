@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "unit/reporters_sample.h"
+#include "unit/reporters_vuln_sample.h"
 
 namespace customs {
 namespace {
@@ -156,6 +157,145 @@ TEST(JsonReport, InvalidUtf8DoesNotAbort) {
   r.inventory.packages[0].maintainer = "bad \xff\xfe bytes";
   json doc = Report(r);
   EXPECT_EQ(doc["targets"][0]["packages"].size(), 5u);
+}
+
+// ---- vulnerabilities ----
+
+json VulnReport(const ScanResult& r, bool show_suppressed = false) {
+  return json::parse(sample::RenderWith("json", r, show_suppressed));
+}
+
+const json& PackageNamed(const json& doc, const std::string& name) {
+  for (const auto& p : doc["targets"][0]["packages"])
+    if (p["name"] == name) return p;
+  static const json kNull;
+  return kNull;
+}
+
+std::vector<std::string> Ids(const json& vulns) {
+  std::vector<std::string> ids;
+  for (const auto& v : vulns) ids.push_back(v["id"]);
+  return ids;
+}
+
+TEST(JsonReport, NoVulnerabilityFieldsWhenNotScanned) {
+  ScanResult r = sample::VulnerableAlpine();
+  r.vuln_scanned = false;
+  // Findings handed over without vuln_scanned change nothing: same bytes as the plain inventory.
+  EXPECT_EQ(sample::RenderWith("json", r, true), sample::Render("json", sample::Alpine()));
+  json doc = Report(r);
+  EXPECT_FALSE(doc.contains("notices"));
+  EXPECT_FALSE(doc.contains("summary"));
+  EXPECT_FALSE(doc["targets"][0]["packages"][0].contains("vulnerabilities"));
+}
+
+TEST(JsonReport, VulnerabilityFieldsAndOrder) {
+  std::string text = sample::RenderWith("json", sample::VulnerableAlpine(), false);
+  auto ordered = nlohmann::ordered_json::parse(text);
+  EXPECT_EQ(Keys(ordered), (std::vector<std::string>{"schemaVersion", "tool", "createdAt", "artifact", "os", "layers",
+                                                     "targets", "diagnostics", "notices", "summary"}));
+  json doc = json::parse(text);
+
+  const json& ssl = PackageNamed(doc, "libssl1.1");
+  ASSERT_EQ(ssl["vulnerabilities"].size(), 1u);
+  // The package fields are unchanged; "vulnerabilities" comes last.
+  EXPECT_EQ(Keys(ordered["targets"][0]["packages"][3]).back(), "vulnerabilities");
+  EXPECT_EQ(Keys(ordered["targets"][0]["packages"][3]["vulnerabilities"][0]),
+            (std::vector<std::string>{"id", "aliases", "installedVersion", "fixedVersion", "status", "severity",
+                                      "severitySource", "cvss", "kev", "kevDateAdded", "title", "description",
+                                      "references", "cwes", "published", "modified", "dataSource", "layer"}));
+  const json& v = ssl["vulnerabilities"][0];
+  EXPECT_EQ(v["id"], "CVE-2021-3711");
+  EXPECT_EQ(v["aliases"], json::array());
+  EXPECT_EQ(v["installedVersion"], "1.1.1k-r0");
+  EXPECT_EQ(v["fixedVersion"], "1.1.1l-r0");
+  EXPECT_EQ(v["status"], "fixed");
+  EXPECT_EQ(v["severity"], "CRITICAL");
+  EXPECT_EQ(v["severitySource"], "nvd");
+  EXPECT_EQ(v["cvss"], json::parse(R"([
+      {"source": "nvd", "version": "3.1", "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "score": 9.8},
+      {"source": "nvd", "version": "2.0", "vector": "AV:N/AC:L/Au:N/C:P/I:P/A:P", "score": 7.5}])"));
+  EXPECT_EQ(v["kev"], false);
+  EXPECT_EQ(v["kevDateAdded"], "");
+  EXPECT_EQ(v["title"], "openssl: SM2 Decryption Buffer Overflow");
+  EXPECT_EQ(v["references"], json::array({"https://nvd.nist.gov/vuln/detail/CVE-2021-3711",
+                                          "https://www.openssl.org/news/secadv/20210824.txt"}));
+  EXPECT_EQ(v["cwes"], json::array({"CWE-120"}));
+  EXPECT_EQ(v["published"], "2021-08-24T15:15:00Z");
+  EXPECT_EQ(v["modified"], "2023-11-07T03:38:00Z");
+  EXPECT_EQ(v["dataSource"], (json{{"id", "alpine-secdb"}, {"name", "Alpine Secdb"}, {"url", "https://secdb.alpinelinux.org/"}}));
+  EXPECT_EQ(v["layer"], (json{{"index", 1}, {"diffId", sample::kLayer1}}));  // the package's layer
+
+  // Per package, sorted by id; clean packages carry [].
+  EXPECT_EQ(Ids(PackageNamed(doc, "busybox")["vulnerabilities"]),
+            (std::vector<std::string>{"CVE-2017-0001", "CVE-2018-1000500", "CVE-2022-28391"}));
+  EXPECT_EQ(Ids(PackageNamed(doc, "libcrypto1.1")["vulnerabilities"]),
+            (std::vector<std::string>{"CVE-2021-3711", "CVE-2021-3712"}));
+  const json& bb = PackageNamed(doc, "busybox")["vulnerabilities"];
+  EXPECT_EQ(bb[0]["severity"], "NONE");
+  EXPECT_EQ(bb[0]["status"], "will_not_fix");
+  EXPECT_EQ(bb[1]["severity"], "UNKNOWN");
+  EXPECT_EQ(bb[1]["status"], "unknown");
+  EXPECT_EQ(bb[1]["cvss"], json::array());
+  EXPECT_EQ(bb[2]["status"], "affected");
+  EXPECT_EQ(bb[2]["fixedVersion"], "");
+
+  const json& curl = PackageNamed(doc, "curl")["vulnerabilities"];
+  ASSERT_EQ(curl.size(), 2u);
+  EXPECT_EQ(curl[1]["id"], "CVE-2023-38545");
+  EXPECT_EQ(curl[1]["kev"], true);
+  EXPECT_EQ(curl[1]["kevDateAdded"], "2024-01-10");
+  EXPECT_EQ(curl[1]["aliases"], json::array({"GHSA-9hjq-xxxx-yyyy"}));
+  EXPECT_EQ(curl[0]["fixedVersion"], "7.76.0-r0, 7.77.0-r1");
+  EXPECT_EQ(curl[0]["cwes"], json::array({"CWE-359", "NVD-CWE-Other"}));
+
+  // Suppressed findings are left out entirely, and no "suppressed" key appears.
+  EXPECT_EQ(PackageNamed(doc, "musl")["vulnerabilities"], json::array());
+  EXPECT_FALSE(v.contains("suppressed"));
+
+  EXPECT_EQ(doc["notices"],
+            json::parse(R"([{"kind": "eol", "message": "alpine 3.9.6: past end of life (2020-11-01); the data may miss newer vulnerabilities"}])"));
+  EXPECT_EQ(Keys(ordered["summary"]["vulnerabilities"]),
+            (std::vector<std::string>{"CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN"}));
+  EXPECT_EQ(doc["summary"], json::parse(R"({"vulnerabilities": {"CRITICAL": 2, "HIGH": 2, "MEDIUM": 1, "LOW": 1,
+      "NONE": 1, "UNKNOWN": 1}, "total": 8})"));
+}
+
+TEST(JsonReport, SuppressedOnlyUnderShowSuppressed) {
+  json doc = VulnReport(sample::VulnerableAlpine(), /*show_suppressed=*/true);
+  const json& musl = PackageNamed(doc, "musl")["vulnerabilities"];
+  ASSERT_EQ(musl.size(), 1u);
+  EXPECT_EQ(musl[0]["id"], "CVE-2020-28928");
+  EXPECT_EQ(musl[0]["suppressed"], json::parse(R"([{"kind": "vex", "statement": "CVE-2020-28928 not_affected pkg:apk/alpine/musl",
+      "justification": "vulnerable_code_not_in_execute_path", "source": "alpine.openvex.json"}])"));
+  // Standing findings carry "suppressed": [] under show_suppressed.
+  EXPECT_EQ(PackageNamed(doc, "libssl1.1")["vulnerabilities"][0]["suppressed"], json::array());
+  // The counts stay those of the standing findings; the suppressed ones are counted apart.
+  EXPECT_EQ(doc["summary"]["total"], 8);
+  EXPECT_EQ(doc["summary"]["vulnerabilities"]["MEDIUM"], 1);
+  EXPECT_EQ(doc["summary"]["suppressed"], 1);
+}
+
+TEST(JsonReport, CleanScanHasEmptyListsAndZeroCounts) {
+  ScanResult r = sample::Alpine();
+  r.vuln_scanned = true;
+  json doc = Report(r);
+  for (const auto& p : doc["targets"][0]["packages"]) EXPECT_EQ(p["vulnerabilities"], json::array());
+  EXPECT_EQ(doc["notices"], json::array());
+  EXPECT_EQ(doc["summary"]["total"], 0);
+  EXPECT_EQ(doc["summary"]["vulnerabilities"]["CRITICAL"], 0);
+  EXPECT_FALSE(doc["summary"].contains("suppressed"));
+}
+
+TEST(JsonReport, VulnerabilitiesIndependentOfInputOrder) {
+  ScanResult a = sample::VulnerableAlpine();
+  ScanResult b = a;
+  std::reverse(b.vulnerabilities.begin(), b.vulnerabilities.end());
+  EXPECT_EQ(sample::RenderWith("json", a, true), sample::RenderWith("json", b, true));
+  // A finding whose package index is out of range is not reported (and does not crash).
+  b.vulnerabilities.push_back(b.vulnerabilities[0]);
+  b.vulnerabilities.back().package_index = 99;
+  EXPECT_EQ(sample::RenderWith("json", a, true), sample::RenderWith("json", b, true));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "unit/reporters_sample.h"
+#include "unit/reporters_vuln_sample.h"
 
 namespace customs {
 namespace {
@@ -110,6 +111,120 @@ TEST(TableReport, HostileTextCannotDriveTheTerminal) {
   EXPECT_FALSE(Contains(out, "\x07"));
   EXPECT_TRUE(Contains(out, "evil?]0;owned??pkg"));
   EXPECT_TRUE(Contains(out, "warning: x?[2J: line?break\n"));
+}
+
+// ---- vulnerabilities ----
+
+std::string StripAnsi(std::string s) {
+  for (size_t p; (p = s.find("\x1b[")) != std::string::npos;) {
+    size_t m = s.find('m', p);
+    s.erase(p, m - p + 1);
+  }
+  return s;
+}
+
+TEST(TableReport, UnchangedWhenNotVulnScanned) {
+  ScanResult r = sample::VulnerableAlpine();
+  r.vuln_scanned = false;
+  EXPECT_EQ(sample::RenderWith("table", r, true), sample::Render("table", sample::Alpine()));
+  EXPECT_EQ(sample::RenderWith("table", r, true, true), sample::Render("table", sample::Alpine(), true));
+}
+
+TEST(TableReport, VulnerabilityTableSummaryAndNotice) {
+  std::string out = sample::RenderWith("table", sample::VulnerableAlpine(), false);
+  // The notice comes under the header, before any table.
+  const std::string notice =
+      "\nNOTICE: alpine 3.9.6: past end of life (2020-11-01); the data may miss newer vulnerabilities\n";
+  ASSERT_TRUE(Contains(out, notice)) << out;
+  EXPECT_LT(out.find(notice), out.find("┌"));
+  // The package table stays, then the vulnerabilities of the target.
+  EXPECT_TRUE(Contains(out, "\n5 packages\n\nVulnerabilities\n"
+                            "Total: 8 (UNKNOWN: 1, NONE: 1, LOW: 1, MEDIUM: 1, HIGH: 2, CRITICAL: 2)\n"));
+  EXPECT_TRUE(Contains(out, "│ Package      │ Vulnerability          │ Severity │ Status       │ Installed  │ "
+                            "Fixed                │ Title"));
+  EXPECT_TRUE(Contains(out, "│ curl         │ CVE-2023-38545 [KEV]   │ HIGH     │ fixed        │ 7.64.0-r5  │ "
+                            "8.4.0-r0             │ curl: heap based buffer overflow in the SOCKS5 proxy handshake │"));
+  EXPECT_TRUE(Contains(out, "│ busybox      │ CVE-2018-1000500       │ UNKNOWN  │ unknown      │ 1.29.3-r10 │ "
+                            "                     │"));
+  EXPECT_TRUE(Contains(out, "│ busybox      │ CVE-2017-0001          │ NONE     │ will_not_fix │"));
+  EXPECT_TRUE(Contains(out, "│ curl         │ CVE-2021-22876         │ MEDIUM   │ fixed        │ 7.64.0-r5  │ "
+                            "7.76.0-r0, 7.77.0-r1 │"));
+  EXPECT_TRUE(Contains(out, "\n[KEV]: listed in CISA's Known Exploited Vulnerabilities catalog (1 finding)\n"));
+  // Suppressed findings are left out entirely.
+  EXPECT_FALSE(Contains(out, "CVE-2020-28928"));
+  EXPECT_FALSE(Contains(out, "Suppressed"));
+  EXPECT_FALSE(Contains(out, "\x1b["));
+
+  // Rows: by package, then severity descending, then id.
+  std::vector<std::string> order = {"│ busybox      │ CVE-2022-28391 ", "│ busybox      │ CVE-2017-0001 ",
+                                    "│ busybox      │ CVE-2018-1000500 ", "│ curl         │ CVE-2023-38545 ",
+                                    "│ curl         │ CVE-2021-22876 ", "│ libcrypto1.1 │ CVE-2021-3711 ",
+                                    "│ libcrypto1.1 │ CVE-2021-3712 ", "│ libssl1.1    │ CVE-2021-3711 "};
+  size_t last = 0;
+  for (const auto& row : order) {
+    size_t at = out.find(row);
+    ASSERT_NE(at, std::string::npos) << row;
+    EXPECT_GT(at, last) << row;
+    last = at;
+  }
+}
+
+TEST(TableReport, SuppressedListedUnderShowSuppressed) {
+  std::string out = sample::RenderWith("table", sample::VulnerableAlpine(), true);
+  // The counts stay those of the standing findings; the suppressed ones follow the table.
+  EXPECT_TRUE(Contains(out, "Total: 8 (UNKNOWN: 1, NONE: 1, LOW: 1, MEDIUM: 1, HIGH: 2, CRITICAL: 2)\n"));
+  EXPECT_TRUE(Contains(out, "\nSuppressed: 1\n  CVE-2020-28928 musl 1.1.20-r4 (MEDIUM)\n"
+                            "    suppressed by vex (alpine.openvex.json): CVE-2020-28928 not_affected "
+                            "pkg:apk/alpine/musl — vulnerable_code_not_in_execute_path\n"));
+  EXPECT_FALSE(Contains(out, "│ musl         │ CVE-2020-28928"));
+}
+
+TEST(TableReport, SeverityColors) {
+  std::string out = sample::RenderWith("table", sample::VulnerableAlpine(), false, /*color=*/true);
+  EXPECT_TRUE(Contains(out, "│ \x1b[1;31mCRITICAL\x1b[0m │"));
+  EXPECT_TRUE(Contains(out, "│ \x1b[31mHIGH\x1b[0m     │"));
+  EXPECT_TRUE(Contains(out, "│ \x1b[33mMEDIUM\x1b[0m   │"));
+  EXPECT_TRUE(Contains(out, "│ \x1b[34mLOW\x1b[0m      │"));
+  EXPECT_TRUE(Contains(out, "│ \x1b[2mUNKNOWN\x1b[0m  │"));
+  EXPECT_TRUE(Contains(out, "\x1b[1;33mNOTICE: alpine 3.9.6"));
+  EXPECT_TRUE(Contains(out, "CRITICAL: 2)"));
+  EXPECT_TRUE(Contains(out, "\x1b[1;31mCRITICAL\x1b[0m: 2)"));
+  // Same text once the escapes are removed.
+  EXPECT_EQ(StripAnsi(out), sample::RenderWith("table", sample::VulnerableAlpine(), false));
+}
+
+TEST(TableReport, VulnerabilityBoxesAlign) {
+  for (bool sup : {false, true}) {
+    size_t width = 0;
+    for (const auto& line : Lines(sample::RenderWith("table", sample::VulnerableAlpine(), sup))) {
+      bool box = line.rfind("┌", 0) == 0 || line.rfind("│", 0) == 0 || line.rfind("├", 0) == 0 ||
+                 line.rfind("└", 0) == 0;
+      if (!box) {
+        width = 0;
+        continue;
+      }
+      if (width == 0) width = CodePoints(line);
+      EXPECT_EQ(CodePoints(line), width) << line;
+    }
+  }
+}
+
+TEST(TableReport, CleanScanLongTitlesAndHostileAdvisories) {
+  ScanResult clean = sample::Alpine();
+  clean.vuln_scanned = true;
+  std::string out = sample::Render("table", clean);
+  EXPECT_TRUE(Contains(out, "\nVulnerabilities\nTotal: 0 (UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0)\n"));
+  EXPECT_FALSE(Contains(out, "│ Vulnerability"));
+
+  ScanResult r = sample::VulnerableAlpine();
+  r.vulnerabilities[4].title = std::string(100, 'x');
+  r.vulnerabilities[5].title = "evil\x1b]0;owned\x07 title";
+  r.notices.push_back({"no-data", "bad\x1b[2J notice"});
+  out = sample::RenderWith("table", r, false);
+  EXPECT_TRUE(Contains(out, " " + std::string(59, 'x') + "… │"));
+  EXPECT_FALSE(Contains(out, "\x1b"));
+  EXPECT_TRUE(Contains(out, "evil?]0;owned? title"));
+  EXPECT_TRUE(Contains(out, "NOTICE: bad?[2J notice\n"));
 }
 
 }  // namespace

@@ -58,13 +58,17 @@ TEST(VersionComposer, Valid) {
 }
 
 std::string RandomPackagist(Rng& rng) {
-  static const std::vector<std::string> kMods = {"-beta", "-beta2", "-b1", "-alpha", "-a3", "-RC1", "-rc.2", "RC1",
-                                                 "-p1", "-pl2", "-patch3", "-dev", "-beta1-dev", ".x-dev", "-stable",
-                                                 "-STABLE", "-foo", "+build", "@beta", "-", ".", "_beta", "beta.1.2"};
+  static const std::vector<std::string> kMods = {
+      "-beta",      "-beta2", "-b1",     "-alpha",  "-a3",  "-RC1",   "-rc.2", "RC1", "-p1", "-pl2",  "-patch3", "-dev",
+      "-beta1-dev", ".x-dev", "-stable", "-STABLE", "-foo", "+build", "@beta", "-",   ".",   "_beta", "beta.1.2"};
   std::string v;
   switch (rng.Below(12)) {
-    case 0: return std::vector<std::string>{"dev-master", "dev-main", "master", "dev-feature/x", "trunk"}[rng.Below(5)];
-    case 1: v = std::to_string(2000 + rng.Below(30)) + (rng.Below(2) ? "-" : "") + "0" + std::to_string(1 + rng.Below(9)) + "0" + std::to_string(1 + rng.Below(9)); break;
+    case 0:
+      return std::vector<std::string>{"dev-master", "dev-main", "master", "dev-feature/x", "trunk"}[rng.Below(5)];
+    case 1:
+      v = std::to_string(2000 + rng.Below(30)) + (rng.Below(2) ? "-" : "") + "0" + std::to_string(1 + rng.Below(9)) +
+          "0" + std::to_string(1 + rng.Below(9));
+      break;
     default: {
       if (rng.Below(4) == 0) v = "v";
       v += std::to_string(rng.Below(3));
@@ -110,7 +114,8 @@ TEST(VersionComposer, AgainstComposerSemver) {
   for (const auto& [a, b] : pairs) all.push_back(a), all.push_back(b);
   CheckTotalPreorder(c, Distinct(all));
 
-  if (!Runs({"php", "-r", "exit(0);"})) GTEST_SKIP() << "php is not installed (apt-get install php-cli): oracle skipped";
+  if (!Runs({"php", "-r", "exit(0);"}))
+    GTEST_SKIP() << "php is not installed (apt-get install php-cli): oracle skipped";
   if (!std::filesystem::exists(kAutoload))
     GTEST_SKIP() << kAutoload << " is missing (apt-get install php-composer-semver): oracle skipped";
   std::string input;

@@ -14,6 +14,7 @@
 // when dpkg is installed the test checks them with it again.
 #include <future>
 #include <map>
+#include <tuple>
 
 #include "analyzers_test_util.h"
 #include "version_test_util.h"
@@ -67,8 +68,8 @@ TEST(VersionDpkg, Valid) {
 }
 
 struct DebianData {
-  std::vector<std::string> installed;         // status file versions
-  std::map<std::string, std::string> source;  // binary package -> source package
+  std::vector<std::string> installed;                     // status file versions
+  std::map<std::string, std::string> source;              // binary package -> source package
   std::map<std::string, std::vector<std::string>> fixed;  // source package -> fixed versions
 };
 
@@ -106,8 +107,10 @@ DebianData LoadDebian() {
 std::string ShellQuote(std::string_view s) {
   std::string out = "'";
   for (char ch : s) {
-    if (ch == '\'') out += "'\\''";
-    else out.push_back(ch);
+    if (ch == '\'')
+      out += "'\\''";
+    else
+      out.push_back(ch);
   }
   return out + "'";
 }
@@ -154,8 +157,8 @@ TEST(VersionDpkg, HandVectorsAgainstDpkg) {
   auto answers = AskDpkg(qs);
   ASSERT_TRUE(answers);
   for (size_t i = 0; i < qs.size(); ++i)
-    EXPECT_EQ((*answers)[i], i % 2 == 0) << "dpkg disagrees: " << std::get<0>(qs[i]) << " " << std::get<1>(qs[i])
-                                         << " " << std::get<2>(qs[i]) << " is " << ((*answers)[i] ? "true" : "false");
+    EXPECT_EQ((*answers)[i], i % 2 == 0) << "dpkg disagrees: " << std::get<0>(qs[i]) << " " << std::get<1>(qs[i]) << " "
+                                         << std::get<2>(qs[i]) << " is " << ((*answers)[i] ? "true" : "false");
 }
 
 TEST(VersionDpkg, RealDataAgainstDpkg) {

@@ -25,8 +25,7 @@ const std::vector<Vector> kVectors = {
     {"v1.0.0-alpha", "v1.0.0", -1, "a pre-release is older"},
     {"v1.0.0-alpha.1", "v1.0.0-alpha.beta", -1, "numeric identifiers before alphanumeric"},
     {"v1.0.0-beta.2", "v1.0.0-beta.11", -1, "numeric identifiers numerically"},
-    {"v0.0.0-20191109021931-daa7c04131f5", "v0.0.0-20200101000000-aaaaaaaaaaaa", -1,
-     "pseudo-versions by timestamp"},
+    {"v0.0.0-20191109021931-daa7c04131f5", "v0.0.0-20200101000000-aaaaaaaaaaaa", -1, "pseudo-versions by timestamp"},
     {"v0.0.0-20191109021931-daa7c04131f5", "v0.0.1", -1, "a vX.0.0 pseudo-version is before vX.0.1"},
     {"v1.2.4-0.20191109021931-daa7c04131f5", "v1.2.3", 1, "a vX.Y.(Z+1)-0 pseudo-version is after vX.Y.Z"},
     {"v1.2.4-0.20191109021931-daa7c04131f5", "v1.2.4", -1, "... and before vX.Y.(Z+1)"},
@@ -50,8 +49,8 @@ TEST(VersionGo, Valid) {
   for (std::string_view v : {"v1", "v1.2", "v1.2.3", "1.2.3", "0", "v0.0.0-20191109021931-daa7c04131f5",
                              "v2.0.0+incompatible", "v1.2.3-rc.1+build.2", "v1.2.3-0a"})
     EXPECT_TRUE(c.Valid(v)) << v;
-  for (std::string_view v : {"", "v", "vv1", "v1.", "v1.2.", "v1-pre", "v1.2+b", "v01", "v1.02", "v1.2.3-",
-                             "v1.2.3+", "v1.2.3-a..b", "V1.2.3", " v1.2.3", "v1.2.3.4"})
+  for (std::string_view v : {"", "v", "vv1", "v1.", "v1.2.", "v1-pre", "v1.2+b", "v01", "v1.02", "v1.2.3-", "v1.2.3+",
+                             "v1.2.3-a..b", "V1.2.3", " v1.2.3", "v1.2.3.4"})
     EXPECT_FALSE(c.Valid(v)) << v;
   EXPECT_EQ(version::ComparatorFor("Go"), &c);
 }
@@ -99,8 +98,8 @@ std::string BuildOracle(const customs_test::TempDir& dir) {
   customs_test::WriteFile(dir / "main.go", kOracleSource);
   customs_test::RunOptions opts;
   opts.cwd = dir.path();
-  opts.env = {"GO111MODULE=off", std::string("GOPATH=") + kGopath, "GOCACHE=" + (dir / "cache"),
-              "HOME=" + dir.path(), "GOFLAGS="};
+  opts.env = {"GO111MODULE=off", std::string("GOPATH=") + kGopath, "GOCACHE=" + (dir / "cache"), "HOME=" + dir.path(),
+              "GOFLAGS="};
   opts.timeout_seconds = 300;
   customs_test::RunResult r = customs_test::Run({"go", "build", "-o", dir / "oracle", "main.go"}, opts);
   if (r.exit_code != 0) return "building the Go oracle failed: " + r.Describe();

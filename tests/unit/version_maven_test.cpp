@@ -77,9 +77,9 @@ TEST(VersionMaven, Valid) {
 
 std::string RandomMaven(Rng& rng) {
   static const std::vector<std::string> kPieces = {
-      "1",     "0",    "2",         "10",     "00",       "01",  "123456789012", "alpha",  "a",     "b",
-      "m",     "beta", "milestone", "rc",     "cr",       "RC",  "snapshot",     "SNAPSHOT", "ga",  "final",
-      "release", "sp", "foo",       "bar",    "x",        "Final"};
+      "1",       "0",    "2",         "10",  "00", "01",   "123456789012", "alpha",    "a",  "b",
+      "m",       "beta", "milestone", "rc",  "cr", "RC",   "snapshot",     "SNAPSHOT", "ga", "final",
+      "release", "sp",   "foo",       "bar", "x",  "Final"};
   static const std::vector<std::string> kSeps = {".", "-", "", ".", "-", "", "_"};
   std::string v = rng.Below(8) == 0 ? "" : std::to_string(rng.Below(3));
   size_t n = rng.Below(5);
@@ -91,9 +91,10 @@ std::string RandomMaven(Rng& rng) {
 // A version in a shape Maven Central has.
 std::string RealisticMaven(Rng& rng) {
   static const std::vector<std::string> kQualifiers = {
-      "-SNAPSHOT", "-alpha", "-alpha-1", "-alpha1", "-beta", "-beta-2", "-beta2", "-M1", ".M2", "-RC1", "-rc-2", ".RC3",
-      "-CR1", ".Final", ".FINAL", "-GA", ".RELEASE", "-release", "-SP1", "-sp", ".SR1", "-jre", "-android",
-      "-20200101.123456-1", "-incubating", "-b01", "-m3"};
+      "-SNAPSHOT",   "-alpha",   "-alpha-1", "-alpha1", "-beta", "-beta-2", "-beta2",   "-M1",
+      ".M2",         "-RC1",     "-rc-2",    ".RC3",    "-CR1",  ".Final",  ".FINAL",   "-GA",
+      ".RELEASE",    "-release", "-SP1",     "-sp",     ".SR1",  "-jre",    "-android", "-20200101.123456-1",
+      "-incubating", "-b01",     "-m3"};
   std::string v = std::to_string(rng.Below(4));
   size_t n = rng.Below(4);
   for (size_t i = 0; i < n; ++i) v += "." + std::to_string(rng.Below(3) == 0 ? rng.Below(20) : rng.Below(3));

@@ -62,7 +62,8 @@ TEST(VersionNpm, AgainstNodeSemver) {
   for (size_t i = 0; i < 1000 && !real.empty(); ++i) pairs.emplace_back(rng.Pick(real), rng.Pick(real));
   for (size_t i = 0; i < 3000; ++i) {
     std::string a = RandomSemverish(rng, true);
-    std::string b = rng.Below(2) ? RandomSemverish(rng, true) : a.substr(0, a.find_first_of("-+")) + "-" + std::to_string(rng.Below(3));
+    std::string b = rng.Below(2) ? RandomSemverish(rng, true)
+                                 : a.substr(0, a.find_first_of("-+")) + "-" + std::to_string(rng.Below(3));
     pairs.emplace_back(a, b);
   }
   std::vector<std::string> all;
@@ -78,8 +79,10 @@ TEST(VersionNpm, AgainstNodeSemver) {
   for (size_t i = 0; i < pairs.size(); ++i) {
     const auto& [a, b] = pairs[i];
     const NodeSemverAnswer& o = (*answers)[i];
-    if (c.Valid(a) != o.valid_a && bad++ < 20) ADD_FAILURE() << "validity of \"" << a << "\": node-semver " << o.valid_a;
-    if (c.Valid(b) != o.valid_b && bad++ < 20) ADD_FAILURE() << "validity of \"" << b << "\": node-semver " << o.valid_b;
+    if (c.Valid(a) != o.valid_a && bad++ < 20)
+      ADD_FAILURE() << "validity of \"" << a << "\": node-semver " << o.valid_a;
+    if (c.Valid(b) != o.valid_b && bad++ < 20)
+      ADD_FAILURE() << "validity of \"" << b << "\": node-semver " << o.valid_b;
     if (!o.cmp) {
       ++invalid;
       continue;

@@ -45,16 +45,16 @@ TEST(VersionNuget, Valid) {
   for (std::string_view v : {"1", "1.0", "1.0.0", "1.0.0.0", "1.0.0-beta", "1.0.0-beta.1+sha.5", "01.002.3",
                              "1.0.0.1-rc-1", "2147483647.0.0"})
     EXPECT_TRUE(c.Valid(v)) << v;
-  for (std::string_view v : {"", "v1.0", "1.0.0.0.0", "1.", ".1", "1..0", "1.0.0-", "1.0.0-a..b", "1.0.0+",
-                             "1.0.0-a_b", "-1.0", "2147483648.0", "1.0a"})
+  for (std::string_view v : {"", "v1.0", "1.0.0.0.0", "1.", ".1", "1..0", "1.0.0-", "1.0.0-a..b", "1.0.0+", "1.0.0-a_b",
+                             "-1.0", "2147483648.0", "1.0a"})
     EXPECT_FALSE(c.Valid(v)) << v;
   EXPECT_EQ(version::ComparatorFor("NuGet"), &c);
 }
 
 TEST(VersionNuget, GeneratedAreTotallyOrdered) {
   const Comparator& c = Get("nuget");
-  static const std::vector<std::string> kLabels = {"alpha", "Alpha", "beta", "BETA01", "beta10", "rc", "RC", "1",
-                                                   "01", "2", "10", "2147483648", "a-b", "-", ""};
+  static const std::vector<std::string> kLabels = {"alpha", "Alpha", "beta", "BETA01",     "beta10", "rc", "RC", "1",
+                                                   "01",    "2",     "10",   "2147483648", "a-b",    "-",  ""};
   Rng rng(4242);
   std::vector<std::string> all;
   for (int i = 0; i < 1500; ++i) {

@@ -64,8 +64,8 @@ TEST(VersionPep440, HandVectors) { CheckVectors(Get("pep440"), kVectors); }
 
 TEST(VersionPep440, Valid) {
   const Comparator& c = Get("pep440");
-  for (std::string_view v : {"0", "1.0", "1!2.0.post3.dev4+loc.5", "1.0a", "1.0-1", "v1.0", " 1.0 ", "1.0.DEV",
-                             "1.0a-", "1.0_rc_1", "2012.10", "1.0+ubuntu-1"})
+  for (std::string_view v : {"0", "1.0", "1!2.0.post3.dev4+loc.5", "1.0a", "1.0-1", "v1.0", " 1.0 ", "1.0.DEV", "1.0a-",
+                             "1.0_rc_1", "2012.10", "1.0+ubuntu-1"})
     EXPECT_TRUE(c.Valid(v)) << v;
   for (std::string_view v : {"", "1.0-", "1.0.", ".1", "1..0", "1.0foo", "1.0+", "1.0+a..b", "1!", "a1.0", "1.0 a1",
                              "1.0-1-1", "1.0al", "1.0prev"})
@@ -101,7 +101,8 @@ std::vector<std::string> PypiVersions() {
         if (value.empty() && in_versions) value = std::string(t.substr(2));
       }
       if (value.empty()) continue;
-      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) value = value.substr(1, value.size() - 2);
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\''))
+        value = value.substr(1, value.size() - 2);
       bool git = value.size() == 40 && value.find_first_not_of("0123456789abcdef") == std::string::npos;
       if (!git) out.push_back(value);
     }
@@ -154,10 +155,9 @@ TEST(VersionPep440, AgainstPackaging) {
   Rng rng(440);
   for (size_t i = 0; i < 1500; ++i) pairs.emplace_back(rng.Pick(real), rng.Pick(real));
   for (const Vector& v : kVectors) pairs.emplace_back(v.a, v.b);
-  static const std::vector<std::string> kParts = {"",     "a",     "b",    "rc",   "c",   "alpha", "beta", "pre",
-                                                  "preview", "post", "rev", "r",    "dev", "-",     ".",    "_",
-                                                  "1",    "0",     "12",   "+loc", "+1.a", "!",    "v",    "A",
-                                                  "..",   "+",     " ",   "POST", "Dev"};
+  static const std::vector<std::string> kParts = {
+      "",  "a", "b", "rc", "c",    "alpha", "beta", "pre", "preview", "post", "rev", "r", "dev",  "-",  ".",
+      "_", "1", "0", "12", "+loc", "+1.a",  "!",    "v",   "A",       "..",   "+",   " ", "POST", "Dev"};
   for (size_t i = 0; i < 2000; ++i) {
     std::string a = std::to_string(rng.Below(3)) + (rng.Below(2) ? "." + std::to_string(rng.Below(11)) : "");
     size_t n = rng.Below(5);

@@ -65,8 +65,7 @@ TEST(VersionRpm, Valid) {
 }
 
 std::string Piece(Rng& rng, size_t max_len) {
-  static constexpr std::string_view kAlphabet =
-      "0123456789012345678901234567890123456789abczABZ......~~~^^^_+";
+  static constexpr std::string_view kAlphabet = "0123456789012345678901234567890123456789abczABZ......~~~^^^_+";
   std::string s;
   size_t len = 1 + rng.Below(max_len);
   for (size_t i = 0; i < len; ++i) s.push_back(kAlphabet[rng.Below(kAlphabet.size())]);
@@ -78,10 +77,12 @@ std::string RhelLike(Rng& rng) {
   if (rng.Below(5) == 0) v += std::to_string(rng.Below(3)) + ":";
   v += std::to_string(rng.Below(4)) + "." + std::to_string(rng.Below(12));
   if (rng.Below(2)) v += "." + std::to_string(rng.Below(30));
-  if (rng.Below(6) == 0) v += std::vector<std::string>{"~rc1", "~rc2", "~beta", "^20230101git1a2b", "a", "p1"}[rng.Below(6)];
+  if (rng.Below(6) == 0)
+    v += std::vector<std::string>{"~rc1", "~rc2", "~beta", "^20230101git1a2b", "a", "p1"}[rng.Below(6)];
   if (rng.Below(8) != 0) {
     v += "-" + std::to_string(1 + rng.Below(12));
-    if (rng.Below(2)) v += "." + std::vector<std::string>{"el8", "el9", "el9_2", "el9_3", "fc38", "module+el8.9.0+19"}[rng.Below(6)];
+    if (rng.Below(2))
+      v += "." + std::vector<std::string>{"el8", "el9", "el9_2", "el9_3", "fc38", "module+el8.9.0+19"}[rng.Below(6)];
     if (rng.Below(4) == 0) v += "." + std::to_string(rng.Below(5));
   }
   return v;
@@ -91,9 +92,15 @@ std::string Mutate(Rng& rng, std::string s) {
   static constexpr std::string_view kChars = "0129az.~^_-:";
   size_t pos = rng.Below(s.size() + 1);
   switch (rng.Below(3)) {
-    case 0: s.insert(s.begin() + static_cast<std::ptrdiff_t>(pos), kChars[rng.Below(kChars.size())]); break;
-    case 1: if (pos < s.size()) s[pos] = kChars[rng.Below(kChars.size())]; break;
-    default: if (pos < s.size()) s.erase(pos, 1); break;
+    case 0:
+      s.insert(s.begin() + static_cast<std::ptrdiff_t>(pos), kChars[rng.Below(kChars.size())]);
+      break;
+    case 1:
+      if (pos < s.size()) s[pos] = kChars[rng.Below(kChars.size())];
+      break;
+    default:
+      if (pos < s.size()) s.erase(pos, 1);
+      break;
   }
   return s.empty() ? "0" : s;
 }
@@ -140,7 +147,8 @@ std::optional<std::vector<int>> AskRpm(const std::vector<Pair>& pairs) {
     for (const auto& p : pairs) f << (p.evr ? "e" : "v") << '\t' << p.a << '\t' << p.b << '\n';
   }
   std::string lua =
-      "%{lua: for line in io.lines('" + in + "') do "
+      "%{lua: for line in io.lines('" + in +
+      "') do "
       "local m, a, b = line:match('^(.)\\t(.-)\\t(.*)$') "
       "local r "
       "if m == 'v' then r = rpm.vercmp(a, b) "

@@ -50,21 +50,34 @@ TEST(VersionRubygems, Valid) {
 }
 
 std::string RandomGem(Rng& rng) {
-  static const std::vector<std::string> kSegments = {"0", "1", "2", "3", "10", "11", "00", "a", "b", "rc", "rc1",
-                                                     "pre", "beta", "alpha", "A", "0a", "1b2", "x86", "z"};
+  static const std::vector<std::string> kSegments = {"0",   "1",   "2",    "3",     "10", "11", "00",  "a",   "b", "rc",
+                                                     "rc1", "pre", "beta", "alpha", "A",  "0a", "1b2", "x86", "z"};
   static const std::vector<std::string> kDashParts = {"x86", "rc1", "mingw", "1", "a-b", "-", "java"};
   std::string v = std::to_string(rng.Below(3));
   size_t n = rng.Below(4);
   for (size_t i = 0; i < n; ++i) v += "." + rng.Pick(kSegments);
   if (rng.Below(6) == 0) v += "-" + rng.Pick(kDashParts) + (rng.Below(2) ? "." + rng.Pick(kDashParts) : "");
   switch (rng.Below(25)) {
-    case 0: v += "-"; break;
-    case 1: v = "v" + v; break;
-    case 2: v = " " + v + " "; break;
-    case 3: v += ".."; break;
-    case 4: v = ""; break;
-    case 5: v += "_1"; break;
-    default: break;
+    case 0:
+      v += "-";
+      break;
+    case 1:
+      v = "v" + v;
+      break;
+    case 2:
+      v = " " + v + " ";
+      break;
+    case 3:
+      v += "..";
+      break;
+    case 4:
+      v = "";
+      break;
+    case 5:
+      v += "_1";
+      break;
+    default:
+      break;
   }
   return v;
 }
@@ -97,7 +110,8 @@ TEST(VersionRubygems, AgainstGemVersion) {
   for (const auto& [a, b] : pairs) all.push_back(a), all.push_back(b);
   CheckTotalPreorder(c, Distinct(all));
 
-  if (!Runs({"ruby", "-e", "exit 0"})) GTEST_SKIP() << "ruby is not installed (apt-get install ruby): Gem::Version comparison skipped";
+  if (!Runs({"ruby", "-e", "exit 0"}))
+    GTEST_SKIP() << "ruby is not installed (apt-get install ruby): Gem::Version comparison skipped";
   std::string input;
   for (const auto& [a, b] : pairs) input += a + "\t" + b + "\n";
   auto lines = RunOracle({"ruby", "-e", kOracle}, input);

@@ -55,8 +55,8 @@ TEST(VersionSemver, Valid) {
   for (std::string_view v : {"0.0.0", "1.2.3", "1.2.3-alpha.1", "1.2.3+build.5", "1.2.3-rc.1+b", "1.0.0--", "1.0.0-0a",
                              "10.20.30", "1.0.0-x-y-z.--"})
     EXPECT_TRUE(c.Valid(v)) << v;
-  for (std::string_view v : {"", "1", "1.2", "1.2.3.4", "v1.2.3", "01.2.3", "1.02.3", "1.2.03", "1.2.3-01",
-                             "1.2.3-", "1.2.3+", "1.2.3-a..b", "1.2.3-a_b", " 1.2.3", "1.2.3beta", "=1.2.3", "a.b.c"})
+  for (std::string_view v : {"", "1", "1.2", "1.2.3.4", "v1.2.3", "01.2.3", "1.02.3", "1.2.03", "1.2.3-01", "1.2.3-",
+                             "1.2.3+", "1.2.3-a..b", "1.2.3-a_b", " 1.2.3", "1.2.3beta", "=1.2.3", "a.b.c"})
     EXPECT_FALSE(c.Valid(v)) << v;
   EXPECT_EQ(version::ComparatorFor("crates.io"), &c);
 }
@@ -69,11 +69,15 @@ TEST(VersionSemver, RealDataIsTotallyOrdered) {
   std::vector<std::string> all;
   for (const auto& v : Distinct(rust)) {
     // RustSec requirements abbreviate ("^0.3" means ^0.3.0): those are not full versions.
-    if (std::count(v.begin(), v.end(), '.') >= 2 && v.find('+') == std::string::npos) EXPECT_TRUE(c.Valid(v)) << v;
+    if (std::count(v.begin(), v.end(), '.') >= 2 && v.find('+') == std::string::npos) {
+      EXPECT_TRUE(c.Valid(v)) << v;
+    }
     all.push_back(v);
   }
   for (const auto& v : Distinct(go)) {
-    if (v != "0") EXPECT_TRUE(c.Valid(v)) << v;
+    if (v != "0") {
+      EXPECT_TRUE(c.Valid(v)) << v;
+    }
     all.push_back(v);
   }
   CheckTotalPreorder(c, Distinct(all));
@@ -100,7 +104,8 @@ TEST(VersionSemver, AgainstNodeSemver) {
   for (size_t i = 0; i < 3000; ++i) {
     std::string a = RandomSemverish(rng, false);
     // Half the time a close relative: same numbers, other pre-release.
-    std::string b = rng.Below(2) ? RandomSemverish(rng, false) : a.substr(0, a.find_first_of("-+")) + "-" + std::to_string(rng.Below(3));
+    std::string b = rng.Below(2) ? RandomSemverish(rng, false)
+                                 : a.substr(0, a.find_first_of("-+")) + "-" + std::to_string(rng.Below(3));
     pairs.emplace_back(a, b);
   }
   std::vector<std::string> all;

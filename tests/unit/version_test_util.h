@@ -2,11 +2,14 @@
 // properties over real data, running an oracle program over a batch.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <set>
@@ -14,9 +17,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "support/fixtures.h"
 #include "version/version.h"
@@ -126,8 +126,7 @@ inline std::vector<std::string> CheckTotalPreorder(const Comparator& c, std::vec
 
 // Runs an oracle program with `input` on stdin; returns its stdout lines, or nullopt (with a test
 // failure) when it does not exit 0.
-inline std::optional<std::vector<std::string>> RunOracle(const std::vector<std::string>& argv,
-                                                         const std::string& input,
+inline std::optional<std::vector<std::string>> RunOracle(const std::vector<std::string>& argv, const std::string& input,
                                                          const std::vector<std::string>& env = {},
                                                          int timeout_seconds = 120) {
   customs_test::RunOptions opts;
@@ -205,8 +204,8 @@ inline std::vector<std::string> RustsecVersions() {
       for (size_t i = line.find('['); i != std::string::npos && i < line.size(); ++i) {
         if (!version::detail::IsDigit(line[i]) || version::detail::IsAlnum(line[i - 1]) || line[i - 1] == '.') continue;
         size_t j = i;
-        while (j < line.size() && (version::detail::IsAlnum(line[j]) || line[j] == '.' || line[j] == '-' ||
-                                   line[j] == '+'))
+        while (j < line.size() &&
+               (version::detail::IsAlnum(line[j]) || line[j] == '.' || line[j] == '-' || line[j] == '+'))
           ++j;
         out.push_back(line.substr(i, j - i));
         i = j;
@@ -220,9 +219,11 @@ inline std::vector<std::string> RustsecVersions() {
 // (leading zeros, empty identifiers, missing parts, '-' and '+' in odd places). With `loose`, also
 // the spellings node-semver's loose mode accepts ("v1.2.3", "=1.2.3", " 1.2.3 ", "1.2.3beta").
 inline std::string RandomSemverish(Rng& rng, bool loose) {
-  static const std::vector<std::string> kNumbers = {"0", "1", "2", "3", "9", "10", "11", "123", "01", "00", "999999999999"};
-  static const std::vector<std::string> kIdents = {"alpha", "beta", "rc", "0", "1", "2", "10", "11", "01", "a-b", "-",
-                                                   "x", "Z", "alpha1", "1a", "pre", "", "-1", "rc-1", "a.b"};
+  static const std::vector<std::string> kNumbers = {"0",  "1",   "2",  "3",  "9",           "10",
+                                                    "11", "123", "01", "00", "999999999999"};
+  static const std::vector<std::string> kIdents = {"alpha", "beta", "rc",  "0",  "1",    "2",  "10",
+                                                   "11",    "01",   "a-b", "-",  "x",    "Z",  "alpha1",
+                                                   "1a",    "pre",  "",    "-1", "rc-1", "a.b"};
   auto number = [&]() { return rng.Below(8) == 0 ? rng.Pick(kNumbers) : std::to_string(rng.Below(4)); };
   std::string v = number() + "." + number();
   if (rng.Below(20) != 0) v += "." + number();
@@ -231,15 +232,27 @@ inline std::string RandomSemverish(Rng& rng, bool loose) {
     size_t n = 1 + rng.Below(3);
     for (size_t i = 0; i < n; ++i) v += (i ? "." : "") + rng.Pick(kIdents);
   }
-  if (rng.Below(5) == 0) v += "+" + std::vector<std::string>{"build", "001", "b.1", "exp.sha.5114f85", "", "a_b"}[rng.Below(6)];
+  if (rng.Below(5) == 0)
+    v += "+" + std::vector<std::string>{"build", "001", "b.1", "exp.sha.5114f85", "", "a_b"}[rng.Below(6)];
   if (loose) {
     switch (rng.Below(10)) {
-      case 0: v = "v" + v; break;
-      case 1: v = "=" + v; break;
-      case 2: v = " " + v + " "; break;
-      case 3: v = "v=v " + v; break;
-      case 4: v += ".4"; break;
-      default: break;
+      case 0:
+        v = "v" + v;
+        break;
+      case 1:
+        v = "=" + v;
+        break;
+      case 2:
+        v = " " + v + " ";
+        break;
+      case 3:
+        v = "v=v " + v;
+        break;
+      case 4:
+        v += ".4";
+        break;
+      default:
+        break;
     }
   } else if (rng.Below(30) == 0) {
     v = "v" + v;

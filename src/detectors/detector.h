@@ -1,0 +1,33 @@
+// Detectors read the inventory and add findings to the ScanResult. One file per detector, one line in
+// detectors/list.inc.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/vulndb.h"
+#include "reporters/reporter.h"
+
+namespace customs {
+
+struct DetectOptions {
+  const db::VulnDB* db = nullptr;  // nullptr: no vulnerability database
+  std::string today;               // "YYYY-MM-DD" (end-of-life notices)
+};
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual std::string_view Name() const = 0;
+  virtual std::string_view Scanner() const = 0;  // the --scanners value it belongs to ("vuln")
+  virtual void Detect(const DetectOptions& opts, ScanResult& result) const = 0;
+};
+
+using DetectorFactory = std::unique_ptr<Detector> (*)();
+
+// The detectors of the given scanner ("vuln"), in detectors/list.inc order.
+std::vector<std::unique_ptr<Detector>> MakeDetectors(std::string_view scanner);
+
+}  // namespace customs

@@ -1,0 +1,71 @@
+// Findings: what the detectors conclude about the inventory. Format-free, like core/types.h.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "cvss/severity.h"
+
+namespace customs {
+
+using cvss::Severity;
+
+enum class FixStatus {
+  kFixed,        // a fixed version exists (fixed_version says which)
+  kAffected,     // affected, no fix published yet ("unfixed")
+  kWillNotFix,   // the distro decided not to fix (Debian <no-dsa>/<ignored>, Red Hat "will not fix")
+  kNotAffected,  // the feed says this package/version is not affected (kept only when reporting suppressed)
+  kUnknown,
+};
+
+struct CvssEntry {
+  std::string source;   // "nvd", "ghsa", "osv", "rustsec", ...
+  std::string version;  // "2.0", "3.0", "3.1", "4.0"
+  std::string vector;
+  double score = 0;
+};
+
+struct DataSource {
+  std::string id;    // "alpine-secdb", "debian-tracker", "osv-go", "osv-pypi", "rustsec", ...
+  std::string name;  // human name ("Alpine Secdb")
+  std::string url;
+};
+
+// How a finding was suppressed by policy (reported under --show-suppressed).
+struct Suppression {
+  std::string kind;           // "ignore-file", "vex", "ignore-unfixed", "severity"
+  std::string statement;      // the ignore entry or VEX statement, as written
+  std::string justification;  // VEX justification / impact statement, ignore-file comment
+  std::string source;         // the file it came from
+};
+
+struct VulnFinding {
+  std::string id;                    // primary id as the feed names it (CVE-…, GHSA-…, GO-…, RUSTSEC-…)
+  std::vector<std::string> aliases;  // the other ids of the same advisory, sorted
+  size_t package_index = 0;          // into Inventory::packages
+  std::string installed_version;
+  std::string fixed_version;         // "" when none; several fixed branches joined by ", "
+  FixStatus status = FixStatus::kUnknown;
+  Severity severity = Severity::kUnknown;
+  std::string severity_source;       // "alpine", "debian", "nvd", "ghsa", "cvss", ...
+  std::vector<CvssEntry> cvss;
+  bool kev = false;                  // listed in CISA's Known Exploited Vulnerabilities catalog
+  std::string kev_date_added;
+  std::string title;
+  std::string description;
+  std::vector<std::string> references;
+  std::vector<std::string> cwes;
+  std::string published, modified;   // RFC 3339 when known
+  DataSource source;
+  std::vector<Suppression> suppressed_by;  // empty: the finding stands
+};
+
+// A statement about coverage that a report must carry, never silently dropped: an OS release no
+// feed covers, a release past its end of life, a stale database.
+struct Notice {
+  std::string kind;     // "no-data", "eol", "stale-db", ...
+  std::string message;
+};
+
+}  // namespace customs
