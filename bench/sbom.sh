@@ -13,7 +13,7 @@ WORK=${CUSTOMS_BENCH_WORK:-$REPO/bench/.work}
 BUILD_DIR=${CUSTOMS_BENCH_BUILD_DIR:-$REPO/build-bench}
 RUNS=${RUNS:-3}
 TARGET=0.25
-SUITE=bookworm
+SUITE=${SUITE:-bookworm}
 MIRROR=http://deb.debian.org/debian
 # minbase plus these comes to ~270 MB of tar.
 PACKAGES=python3,perl,curl,ca-certificates,openssl,gnupg,procps,iproute2,less,vim-tiny,xz-utils,bzip2,unzip,file,locales

@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries
   libarchive-dev zlib1g-dev libzstd-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libspdlog-dev librpm-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev
+  libspdlog-dev librpm-dev libyaml-cpp-dev libsqlite3-dev libtomlplusplus-dev libcurl4-openssl-dev libsodium-dev
   libhyperscan-dev
   # tests: oracles and fixture makers
   libgtest-dev libgmock-dev libbenchmark-dev rpm db5.3-util sqlite3 gpg debootstrap dpkg-dev zstd gzip tar

@@ -1,4 +1,5 @@
-// The vulnerability database commands: `customs db build --from DIR [-o PATH]`, `customs db info [--db PATH]`.
+// The vulnerability database commands: `customs db build --from DIR [-o PATH]`, `customs db info [--db PATH]`,
+// `customs db update [--db PATH] [--base-url URL] [--offline-mirror DIR] [--feeds LIST]`.
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "core/log.h"
 #include "db/builder.h"
 #include "db/schema.h"
+#include "db/update.h"
 #include "db/vulndb.h"
 
 namespace customs {
@@ -22,6 +24,21 @@ int RunDbBuild(const std::string& from, const std::string& output, bool quiet) {
   o.out = &std::cout;
   o.err = quiet ? nullptr : &std::cerr;
   db::BuildDatabase(o);
+  std::cout.flush();
+  if (!std::cout) throw IoError("stdout", "write failed");
+  return kExitOk;
+}
+
+int RunDbUpdate(const std::string& db, const std::string& base_url, const std::string& mirror,
+                const std::string& feeds, bool quiet) {
+  db::UpdateOptions o;
+  o.db = db;
+  o.base_url = base_url;
+  o.offline_mirror = mirror;
+  o.feeds = feeds;
+  o.out = &std::cout;
+  o.err = quiet ? nullptr : &std::cerr;
+  db::UpdateDatabase(o);
   std::cout.flush();
   if (!std::cout) throw IoError("stdout", "write failed");
   return kExitOk;
@@ -58,6 +75,7 @@ int RunDbInfo(const std::string& path_flag) {
 void RegisterCommands_db(CLI::App& app, CommandSet& set) {
   struct State {
     std::string from, output, db;
+    std::string base_url, mirror, feeds;
     bool quiet = false;
   };
   auto st = std::make_shared<State>();
@@ -70,6 +88,24 @@ void RegisterCommands_db(CLI::App& app, CommandSet& set) {
   build->add_option("-o,--output", st->output, "database file to write (default: the cache path)");
   build->add_flag("-q,--quiet", st->quiet, "do not list skipped records");
   build->callback([st, &set] { set.selected = [st] { return RunDbBuild(st->from, st->output, st->quiet); }; });
+
+  auto* update = dbc->add_subcommand(
+      "update",
+      "download the live feeds (Alpine secdb, Debian security tracker, OSV, CISA KEV), build and check a new "
+      "database, then replace the old one atomically (a failed or interrupted update leaves it untouched)");
+  update->add_option("--db", st->db, "database file to replace (default: the cache path)");
+  update->add_option("--feeds", st->feeds,
+                     "comma-separated feeds to download: alpine, debian, osv, kev, or one source such as osv-go "
+                     "(default: all)");
+  update->add_option("--offline-mirror", st->mirror,
+                     "build from this directory (laid out as for db build --from) instead of downloading");
+  update->add_option("--base-url", st->base_url,
+                     "mirror/testing: replace the scheme and host of every feed URL with this URL, keeping the path "
+                     "(e.g. http://127.0.0.1:8000)");
+  update->add_flag("-q,--quiet", st->quiet, "do not list skipped records");
+  update->callback([st, &set] {
+    set.selected = [st] { return RunDbUpdate(st->db, st->base_url, st->mirror, st->feeds, st->quiet); };
+  });
 
   auto* info = dbc->add_subcommand("info", "show the database's sources, record counts, build date and schema version");
   info->add_option("--db", st->db, "database file (default: the cache path)");

@@ -84,7 +84,7 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& f) {
                   "what to look for: vuln, or none (default: vuln; none for the SBOM formats cyclonedx and spdx-json)");
   cmd->add_option("--db", f.db_path, "vulnerability database (default ~/.cache/customs/db/customs.db)");
   cmd->add_option("--db-max-age", f.db_max_age, "warn when the database is older than DAYS (default 30)");
-  cmd->add_option("--severity", f.severity, "severities to report: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL (default all)");
+  cmd->add_option("--severity", f.severity, "severities to report: UNKNOWN,NONE,LOW,MEDIUM,HIGH,CRITICAL (default all)");
   cmd->add_option("--exit-code", f.exit_code, "exit with CODE when a finding survives the filters (default 0)");
   cmd->add_flag("--ignore-unfixed", f.ignore_unfixed, "leave out vulnerabilities that have no fix yet");
   cmd->add_option("--ignorefile", f.ignore_files,
@@ -175,10 +175,17 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
   req.db_path = f.db_path;
   req.db_max_age_days = f.db_max_age;
   PolicyOptions policy = PolicyFrom(f, ScanTimestamp().substr(0, 10));
+  // Read the ignore and VEX files before scanning, so that a typo fails fast.
+  std::vector<IgnoreEntry> ignores;
+  for (const auto& file : policy.ignore_files)
+    for (auto& e : LoadIgnoreFile(file)) ignores.push_back(std::move(e));
+  std::vector<VexStatement> vex;
+  for (const auto& file : policy.vex_files)
+    for (auto& st : LoadVexFile(file)) vex.push_back(std::move(st));
   Progress progress(!f.quiet && !f.debug);
   ScanResult result = RunScan(req, &progress);
   progress.Finish();
-  for (const auto& w : ApplyFilters(result, policy)) spdlog::warn("{}", w);
+  for (const auto& w : ApplyFilters(result, policy, ignores, vex)) spdlog::warn("{}", w);
   PolicyOutcome outcome = Evaluate(result, policy);
   WriteReport(result, f);
   for (const auto& v : outcome.violations) std::cerr << "customs: " << v << "\n";

@@ -149,17 +149,21 @@ std::string CdxJustification(const std::string& j) {
 }
 
 // The analysis of a suppressed finding. VEX statements are analyses: "fixed" ones are resolved,
-// the others not_affected, with the justification mapped. Other suppressions (ignore file,
+// "not_affected" ones not_affected, with the justification mapped. Other suppressions (ignore file,
 // ignore-unfixed, severity filter) are policy decisions, not analyses: no state, only the detail.
 ordered_json AnalysisJson(const VulnFinding& f) {
   ordered_json a;
   std::string state, justification, detail;
   for (const auto& s : f.suppressed_by) {
     if (s.kind == "vex" && state.empty()) {
-      bool fixed = s.statement.find("not_affected") == std::string::npos &&
-                   (s.statement.find("fixed") != std::string::npos || s.justification == "fixed");
+      // The policy writes "<vulnerability> <status> for <product>" and, for not_affected, the
+      // justification, possibly followed by ": <impact statement>".
+      std::string status;
+      if (size_t sp = s.statement.find(' '); sp != std::string::npos)
+        status = s.statement.substr(sp + 1, s.statement.find(' ', sp + 1) - sp - 1);
+      const bool fixed = status == "fixed";
       state = fixed ? "resolved" : "not_affected";
-      if (!fixed) justification = CdxJustification(s.justification);
+      if (!fixed) justification = CdxJustification(s.justification.substr(0, s.justification.find(": ")));
     }
     if (!detail.empty()) detail += "\n";
     detail += "suppressed by " + s.kind;
@@ -230,9 +234,13 @@ ordered_json VulnJson(const VulnGroup& g, const std::string& ref, const std::map
   const std::string description = f.description.empty() ? f.title : f.description;
   if (!description.empty()) v["description"] = description;
 
-  std::vector<std::string> recs;
+  ordered_json analysis;
+  if (g.suppressed && show_analysis) analysis = AnalysisJson(f);
+  const bool unaffected = analysis.contains("state");  // not_affected or resolved: per VEX
+
+  std::vector<std::string> recs;  // none for what the VEX says is unaffected
   for (const auto& [p, g2] : g.findings)
-    if (!g2->fixed_version.empty()) {
+    if (!unaffected && !g2->fixed_version.empty()) {
       std::string rec = "Upgrade " + p->name + " to " + g2->fixed_version;
       if (std::find(recs.begin(), recs.end(), rec) == recs.end()) recs.push_back(rec);
     }
@@ -251,10 +259,7 @@ ordered_json VulnJson(const VulnGroup& g, const std::string& ref, const std::map
   if (std::string d = DateTime(f.published); !d.empty()) v["published"] = d;
   if (std::string d = DateTime(f.modified); !d.empty()) v["updated"] = d;
 
-  ordered_json analysis;
-  if (g.suppressed && show_analysis) analysis = AnalysisJson(f);
   if (!analysis.empty()) v["analysis"] = analysis;
-  const bool unaffected = analysis.contains("state");  // not_affected or resolved: per VEX
 
   ordered_json affects = ordered_json::array();
   std::set<std::pair<std::string, std::string>> affected;

@@ -290,9 +290,10 @@ TEST(CycloneDxReport, SuppressedCarryTheAnalysis) {
   const json& v = *sup[0];
   EXPECT_EQ(v["bom-ref"], "vuln:CVE-2020-28928#suppressed");
   EXPECT_EQ(v["analysis"], json::parse(R"({"state": "not_affected", "justification": "code_not_reachable",
-      "detail": "suppressed by vex (alpine.openvex.json): CVE-2020-28928 not_affected pkg:apk/alpine/musl — vulnerable_code_not_in_execute_path"})"));
+      "detail": "suppressed by vex (alpine.openvex.json): CVE-2020-28928 not_affected for pkg:apk/alpine/musl — vulnerable_code_not_in_execute_path"})"));
   EXPECT_EQ(v["affects"][0]["versions"][0], (json{{"version", "1.1.20-r4"}, {"status", "unaffected"}}));
   EXPECT_EQ(Property(v, "customs:SuppressedBy"), "vex");
+  EXPECT_FALSE(v.contains("recommendation"));  // the VEX says it is not affected
   EXPECT_FALSE(VulnsWithId(bom, "CVE-2021-3711")[0]->contains("analysis"));
 
   // The same id standing on one package and suppressed (by policy) on another: two entries.
@@ -308,6 +309,23 @@ TEST(CycloneDxReport, SuppressedCarryTheAnalysis) {
       "suppressed by ignore-file (.customsignore): CVE-2021-3711 — accepted until the rebuild"}}));
   EXPECT_EQ((*entries[1])["affects"][0]["versions"][0]["status"], "affected");
   std::string path = sample::WriteTemp("policy.cdx.json", two.dump());
+  EXPECT_TRUE(ValidatesAgainstSchema("cyclonedx-1.6", path));
+
+  // VEX "fixed": resolved; a justification followed by an impact statement still maps.
+  ScanResult vex = sample::VulnerableAlpine();
+  vex.vulnerabilities[5].suppressed_by = {{"vex", "CVE-2021-3711 fixed for pkg:apk/alpine/libcrypto1.1 (stmt-1)",
+                                           "backported in r1", "v.json"}};
+  vex.vulnerabilities[0].suppressed_by[0].justification =
+      "vulnerable_code_cannot_be_controlled_by_adversary: input is never untrusted";
+  json three = VulnBom(vex, true);
+  const json& fixed = *VulnsWithId(three, "CVE-2021-3711").at(1);
+  EXPECT_EQ(fixed["analysis"]["state"], "resolved");
+  EXPECT_FALSE(fixed["analysis"].contains("justification"));
+  EXPECT_EQ(fixed["affects"][0]["versions"][0]["status"], "unaffected");
+  const json& musl = *VulnsWithId(three, "CVE-2020-28928").at(0);
+  EXPECT_EQ(musl["analysis"]["state"], "not_affected");
+  EXPECT_EQ(musl["analysis"]["justification"], "requires_environment");
+  path = sample::WriteTemp("vex.cdx.json", three.dump());
   EXPECT_TRUE(ValidatesAgainstSchema("cyclonedx-1.6", path));
 }
 

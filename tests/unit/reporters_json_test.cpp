@@ -266,7 +266,7 @@ TEST(JsonReport, SuppressedOnlyUnderShowSuppressed) {
   const json& musl = PackageNamed(doc, "musl")["vulnerabilities"];
   ASSERT_EQ(musl.size(), 1u);
   EXPECT_EQ(musl[0]["id"], "CVE-2020-28928");
-  EXPECT_EQ(musl[0]["suppressed"], json::parse(R"([{"kind": "vex", "statement": "CVE-2020-28928 not_affected pkg:apk/alpine/musl",
+  EXPECT_EQ(musl[0]["suppressed"], json::parse(R"([{"kind": "vex", "statement": "CVE-2020-28928 not_affected for pkg:apk/alpine/musl",
       "justification": "vulnerable_code_not_in_execute_path", "source": "alpine.openvex.json"}])"));
   // Standing findings carry "suppressed": [] under show_suppressed.
   EXPECT_EQ(PackageNamed(doc, "libssl1.1")["vulnerabilities"][0]["suppressed"], json::array());

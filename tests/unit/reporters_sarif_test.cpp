@@ -172,7 +172,7 @@ TEST(SarifReport, SuppressedAsExternalSuppressions) {
   ASSERT_EQ(sup.size(), 1u);
   EXPECT_EQ((*sup[0])["suppressions"],
             json::parse(R"([{"kind": "external", "status": "accepted",
-                "justification": "vulnerable_code_not_in_execute_path — CVE-2020-28928 not_affected pkg:apk/alpine/musl",
+                "justification": "vulnerable_code_not_in_execute_path — CVE-2020-28928 not_affected for pkg:apk/alpine/musl",
                 "properties": {"customsKind": "vex", "source": "alpine.openvex.json"}}])"));
   ASSERT_NE(RuleNamed(doc, "CVE-2020-28928"), nullptr);
   EXPECT_EQ(doc["runs"][0]["results"].size(), 9u);

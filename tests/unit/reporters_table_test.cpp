@@ -140,15 +140,18 @@ TEST(TableReport, VulnerabilityTableSummaryAndNotice) {
   // The package table stays, then the vulnerabilities of the target.
   EXPECT_TRUE(Contains(out, "\n5 packages\n\nVulnerabilities\n"
                             "Total: 8 (UNKNOWN: 1, NONE: 1, LOW: 1, MEDIUM: 1, HIGH: 2, CRITICAL: 2)\n"));
-  EXPECT_TRUE(Contains(out, "│ Package      │ Vulnerability          │ Severity │ Status       │ Installed  │ "
-                            "Fixed                │ Title"));
-  EXPECT_TRUE(Contains(out, "│ curl         │ CVE-2023-38545 [KEV]   │ HIGH     │ fixed        │ 7.64.0-r5  │ "
-                            "8.4.0-r0             │ curl: heap based buffer overflow in the SOCKS5 proxy handshake │"));
-  EXPECT_TRUE(Contains(out, "│ busybox      │ CVE-2018-1000500       │ UNKNOWN  │ unknown      │ 1.29.3-r10 │ "
+  EXPECT_TRUE(Contains(out, "│ Package      │ Vulnerability        │ Severity │ Status       │ Installed  │ "
+                            "Fixed                │ Title    "));
+  // Titles longer than 60 columns are cut.
+  EXPECT_TRUE(Contains(out, "│ curl         │ CVE-2023-38545 [KEV] │ HIGH     │ fixed        │ 7.64.0-r5  │ "
+                            "8.4.0-r0             │ curl: heap based buffer overflow in the SOCKS5 proxy handsh… │\n"));
+  EXPECT_TRUE(Contains(out, "│ busybox      │ CVE-2018-1000500     │ UNKNOWN  │ unknown      │ 1.29.3-r10 │ "
                             "                     │"));
-  EXPECT_TRUE(Contains(out, "│ busybox      │ CVE-2017-0001          │ NONE     │ will_not_fix │"));
-  EXPECT_TRUE(Contains(out, "│ curl         │ CVE-2021-22876         │ MEDIUM   │ fixed        │ 7.64.0-r5  │ "
+  EXPECT_TRUE(Contains(out, "│ busybox      │ CVE-2017-0001        │ NONE     │ will_not_fix │"));
+  EXPECT_TRUE(Contains(out, "│ curl         │ CVE-2021-22876       │ MEDIUM   │ fixed        │ 7.64.0-r5  │ "
                             "7.76.0-r0, 7.77.0-r1 │"));
+  EXPECT_TRUE(Contains(out, "│ libssl1.1    │ CVE-2021-3711        │ CRITICAL │ fixed        │ 1.1.1k-r0  │ "
+                            "1.1.1l-r0            │ openssl: SM2 Decryption Buffer Overflow                      │\n"));
   EXPECT_TRUE(Contains(out, "\n[KEV]: listed in CISA's Known Exploited Vulnerabilities catalog (1 finding)\n"));
   // Suppressed findings are left out entirely.
   EXPECT_FALSE(Contains(out, "CVE-2020-28928"));
@@ -174,7 +177,7 @@ TEST(TableReport, SuppressedListedUnderShowSuppressed) {
   // The counts stay those of the standing findings; the suppressed ones follow the table.
   EXPECT_TRUE(Contains(out, "Total: 8 (UNKNOWN: 1, NONE: 1, LOW: 1, MEDIUM: 1, HIGH: 2, CRITICAL: 2)\n"));
   EXPECT_TRUE(Contains(out, "\nSuppressed: 1\n  CVE-2020-28928 musl 1.1.20-r4 (MEDIUM)\n"
-                            "    suppressed by vex (alpine.openvex.json): CVE-2020-28928 not_affected "
+                            "    suppressed by vex (alpine.openvex.json): CVE-2020-28928 not_affected for "
                             "pkg:apk/alpine/musl — vulnerable_code_not_in_execute_path\n"));
   EXPECT_FALSE(Contains(out, "│ musl         │ CVE-2020-28928"));
 }
@@ -187,7 +190,6 @@ TEST(TableReport, SeverityColors) {
   EXPECT_TRUE(Contains(out, "│ \x1b[34mLOW\x1b[0m      │"));
   EXPECT_TRUE(Contains(out, "│ \x1b[2mUNKNOWN\x1b[0m  │"));
   EXPECT_TRUE(Contains(out, "\x1b[1;33mNOTICE: alpine 3.9.6"));
-  EXPECT_TRUE(Contains(out, "CRITICAL: 2)"));
   EXPECT_TRUE(Contains(out, "\x1b[1;31mCRITICAL\x1b[0m: 2)"));
   // Same text once the escapes are removed.
   EXPECT_EQ(StripAnsi(out), sample::RenderWith("table", sample::VulnerableAlpine(), false));

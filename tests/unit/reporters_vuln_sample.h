@@ -78,7 +78,7 @@ inline ScanResult VulnerableAlpine() {
 
   VulnFinding musl_sup = Finding(kMusl, "CVE-2020-28928", Severity::kMedium, "1.1.20-r4", "1.1.24-r3");
   musl_sup.title = "musl: wcsnrtombs buffer overflow";
-  musl_sup.suppressed_by = {{"vex", "CVE-2020-28928 not_affected pkg:apk/alpine/musl",
+  musl_sup.suppressed_by = {{"vex", "CVE-2020-28928 not_affected for pkg:apk/alpine/musl",
                              "vulnerable_code_not_in_execute_path", "alpine.openvex.json"}};
 
   // Sorted by (package, id), as the scanner hands them over.

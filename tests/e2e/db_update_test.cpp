@@ -1,0 +1,370 @@
+// `customs db update` end to end, without the internet: the test makes a mirror of the feed URLs from
+// ../shared/vulndata (Alpine secdb YAML converted to the live JSON form, an OSV Go all.zip, the KEV
+// JSON, a small Debian tracker JSON export), serves it with `python3 -m http.server` on 127.0.0.1 and
+// points `--base-url` at it. Then: the server is stopped (download fails: exit 4, URL named, database
+// unchanged), a file is missing (404) or garbage (check fails: exit 3), the update is SIGKILLed in the
+// middle of a slow download (database unchanged, nothing left next to it), and `--offline-mirror`
+// builds from the shared data.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/update.h"
+#include "support/fixtures.h"
+
+extern char** environ;
+
+namespace ct = customs_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool Accepts(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(uint16_t(port));
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// fork/exec in the background; stdout+stderr into `log`. The environment is built before fork.
+pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env_add, const std::string& log) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string s = *e;
+    bool replaced = false;
+    for (const auto& add : env_add) replaced = replaced || s.substr(0, s.find('=')) == add.substr(0, add.find('='));
+    if (!replaced) env.push_back(s);
+  }
+  for (const auto& add : env_add) env.push_back(add);
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (const auto& e : env) cenv.push_back(const_cast<char*>(e.c_str()));
+  cenv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int in = ::open("/dev/null", O_RDONLY);
+    if (fd >= 0) ::dup2(fd, 1), ::dup2(fd, 2);
+    if (in >= 0) ::dup2(in, 0);
+    ::execvpe(cargv[0], cargv.data(), cenv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// `python3 -m http.server` on 127.0.0.1 serving `dir`.
+class MirrorServer {
+ public:
+  MirrorServer(const std::string& dir, const std::string& log) : port_(FreePort()) {
+    pid_ = Spawn({"python3", "-m", "http.server", std::to_string(port_), "--bind", "127.0.0.1", "--directory", dir},
+                 {}, log);
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!Accepts(port_) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  }
+  ~MirrorServer() { Stop(); }
+  void Stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+  bool Up() const { return Accepts(port_); }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+};
+
+// An HTTP server in a thread that announces a 1 GB body and sends it at 40 KiB/s.
+class SlowServer {
+ public:
+  SlowServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    ::listen(fd_, 4);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~SlowServer() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  uint64_t Sent() const { return sent_; }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      std::string req;
+      char buf[4096];
+      while (req.find("\r\n\r\n") == std::string::npos && !stop_) {
+        pollfd q{c, POLLIN, 0};
+        if (::poll(&q, 1, 100) <= 0) continue;
+        ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        req.append(buf, size_t(n));
+      }
+      std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n";
+      ::send(c, head.data(), head.size(), MSG_NOSIGNAL);
+      std::string chunk(2048, ' ');
+      while (!stop_) {
+        if (::send(c, chunk.data(), chunk.size(), MSG_NOSIGNAL) <= 0) break;
+        sent_ += chunk.size();
+        std::this_thread::sleep_for(50ms);
+      }
+      ::close(c);
+    }
+  }
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> sent_{0};
+};
+
+// YAML -> JSON as the secdb serves it (scalars stay strings).
+nlohmann::json ToJson(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::json o = nlohmann::json::object();
+      for (const auto& kv : n) o[kv.first.as<std::string>()] = ToJson(kv.second);
+      return o;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& x : n) a.push_back(ToJson(x));
+      return a;
+    }
+    case YAML::NodeType::Scalar:
+      return n.as<std::string>();
+    default:
+      return nullptr;
+  }
+}
+
+const char* kKevPath = "/sites/default/files/feeds/known_exploited_vulnerabilities.json";
+
+const char* kDebianJson = R"({
+  "openssl": {
+    "CVE-2023-0286": {"description": "X.400 address type confusion in X.509 GeneralName",
+      "releases": {"bookworm": {"status": "resolved", "fixed_version": "3.0.8-1", "urgency": "not yet assigned"},
+                   "bullseye": {"status": "resolved", "fixed_version": "1.1.1n-0+deb11u4", "urgency": "not yet assigned"}}}
+  },
+  "zlib": {
+    "CVE-2023-45853": {"description": "MiniZip integer overflow",
+      "releases": {"bookworm": {"status": "open", "urgency": "unimportant"},
+                   "bullseye": {"status": "resolved", "fixed_version": "0", "urgency": "unimportant"}}}
+  }
+})";
+
+// The mirror of `alpine,debian,osv-go,kev` under `dir`, at the live URLs' paths.
+void MakeMirror(const std::string& dir) {
+  const std::string shared = ct::SharedDir() + "/vulndata";
+  const std::vector<std::string> have = {"v3.11", "v3.10", "v3.9", "v3.8", "v3.7", "v3.6"};
+  const auto& branches = customs::db::AlpineBranches();
+  for (size_t i = 0; i < branches.size(); ++i) {
+    for (const char* repo : {"main", "community"}) {
+      YAML::Node y = YAML::LoadFile(shared + "/alpine-secdb/" + have[i % have.size()] + "/" + repo + ".yaml");
+      nlohmann::json j = ToJson(y);
+      j["distroversion"] = branches[i];
+      ct::WriteFile(dir + "/" + branches[i] + "/" + repo + ".json", j.dump());
+    }
+  }
+  ct::WriteFile(dir + "/tracker/data/json", kDebianJson);
+  fs::create_directories(dir + "/Go");
+  auto z = ct::Run({"zip", "-q", "-r", "-j", dir + "/Go/all.zip", shared + "/osv-go"});
+  ASSERT_EQ(z.exit_code, 0) << z.Describe();
+  ct::WriteFile(dir + kKevPath, ct::ReadFile(shared + "/kev/known_exploited_vulnerabilities.json"));
+}
+
+std::string Dump(const std::string& db) {
+  auto r = ct::Run({"sqlite3", db, ".dump"});
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  return r.out;
+}
+
+std::vector<std::string> Names(const std::string& dir) {
+  std::vector<std::string> v;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    v.push_back(it->path().filename().string());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+constexpr const char* kFeeds = "alpine,debian,osv-go,kev";
+
+TEST(DbUpdateE2e, DownloadsFromAMirrorAndFailsWithoutTouchingTheDatabase) {
+  ct::TempDir d;
+  MakeMirror(d / "mirror");
+  fs::create_directories(d / "tmp");
+  MirrorServer server(d / "mirror", d / "server.log");
+  ASSERT_TRUE(server.Up()) << ct::ReadFile(d / "server.log");
+
+  ct::RunOptions opts;
+  opts.env = {"XDG_CACHE_HOME=" + (d / "cache"), "TMPDIR=" + (d / "tmp"), "CUSTOMS_FIXED_TIME=1700000000"};
+  const std::string db = d / "cache/customs/db/customs.db";  // the default path
+  auto r = ct::RunCustoms({"db", "update", "--base-url", server.Url(), "--feeds", kFeeds}, opts);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe() << r.out;
+  EXPECT_NE(r.out.find(server.Url() + "/v3.9"), std::string::npos) << r.out;  // progress names the URLs
+  EXPECT_NE(r.out.find(server.Url() + kKevPath), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("updated " + db), std::string::npos) << r.out;
+  EXPECT_EQ(Names(d / "cache/customs/db"), std::vector<std::string>{"customs.db"});
+  EXPECT_TRUE(Names(d / "tmp").empty());
+
+  auto info = ct::RunCustoms({"db", "info"}, opts);
+  ASSERT_EQ(info.exit_code, 0) << info.Describe();
+  for (const char* source : {"alpine-secdb", "debian-tracker", "osv-go", "kev"})
+    EXPECT_NE(info.out.find(source), std::string::npos) << source << "\n" << info.out;
+  EXPECT_NE(info.out.find("kev entries:    1404"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find(" 4291 "), std::string::npos) << info.out;  // osv-go records
+  const std::string before = Dump(db);
+  ASSERT_NE(before.find("CVE-2023-0286"), std::string::npos);          // the Debian export
+  ASSERT_NE(before.find("alpine:" + customs::db::AlpineBranches()[0]), std::string::npos);
+
+  // A feed that is not what it should be: built, checked, rejected (exit 3); the database stays.
+  ct::WriteFile(d / "mirror" / kKevPath, "<html><body>Please log in</body></html>");
+  auto garbage = ct::RunCustoms({"db", "update", "--base-url", server.Url(), "--feeds", "kev"}, opts);
+  EXPECT_EQ(garbage.exit_code, 3) << garbage.Describe();
+  EXPECT_NE(garbage.err.find("kev"), std::string::npos) << garbage.err;
+  EXPECT_NE(garbage.err.find("no records"), std::string::npos) << garbage.err;
+
+  // A missing file: HTTP 404 after the other downloads succeeded.
+  fs::remove(d / "mirror" / kKevPath);
+  auto missing = ct::RunCustoms({"db", "update", "--base-url", server.Url(), "--feeds", kFeeds}, opts);
+  EXPECT_EQ(missing.exit_code, 4) << missing.Describe();
+  EXPECT_NE(missing.err.find(server.Url() + kKevPath + ": download failed"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("404"), std::string::npos) << missing.err;
+
+  // The server is gone: connection refused on the first URL.
+  server.Stop();
+  auto down = ct::RunCustoms({"db", "update", "--base-url", server.Url(), "--feeds", kFeeds}, opts);
+  EXPECT_EQ(down.exit_code, 4) << down.Describe();
+  EXPECT_NE(down.err.find(server.Url() + "/" + customs::db::AlpineBranches()[0] + "/main.json: download failed"),
+            std::string::npos)
+      << down.err;
+  EXPECT_NE(down.err.find("onnect"), std::string::npos) << down.err;  // curl's reason
+
+  EXPECT_EQ(Dump(db), before);
+  EXPECT_EQ(Names(d / "cache/customs/db"), std::vector<std::string>{"customs.db"});
+  EXPECT_TRUE(Names(d / "tmp").empty()) << Names(d / "tmp").size();
+  auto info2 = ct::RunCustoms({"db", "info"}, opts);
+  EXPECT_EQ(info2.exit_code, 0) << info2.Describe();
+}
+
+TEST(DbUpdateE2e, KilledMidDownloadLeavesTheOldDatabase) {
+  ct::TempDir d;
+  fs::create_directories(d / "tmp");
+  const std::string db = d / "db/customs.db";
+  ct::RunOptions opts;
+  opts.env = {"TMPDIR=" + (d / "tmp")};
+  auto first = ct::RunCustoms(
+      {"db", "update", "--db", db, "--offline-mirror", ct::SharedDir() + "/vulndata/kev"}, opts);
+  ASSERT_EQ(first.exit_code, 0) << first.Describe();
+  const std::string before = Dump(db);
+
+  SlowServer slow;
+  pid_t pid = Spawn({ct::CustomsBin(), "db", "update", "--db", db, "--base-url", slow.Url(), "--feeds", "kev"},
+                    {"TMPDIR=" + (d / "tmp")}, d / "update.log");
+  ASSERT_GT(pid, 0);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (slow.Sent() < 64 * 1024 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  EXPECT_GE(slow.Sent(), 64u * 1024) << ct::ReadFile(d / "update.log");
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status)) << ct::ReadFile(d / "update.log");
+
+  // The partial download is in the temp directory only; the database is the old one.
+  EXPECT_EQ(Names(d / "db"), std::vector<std::string>{"customs.db"});
+  EXPECT_EQ(Dump(db), before);
+  auto info = ct::RunCustoms({"db", "info", "--db", db});
+  EXPECT_EQ(info.exit_code, 0) << info.Describe();
+  auto left = Names(d / "tmp");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].rfind("customs-update-" + std::to_string(pid) + "-", 0), 0u) << left[0];
+
+  // The next update removes what the killed one left.
+  auto again = ct::RunCustoms(
+      {"db", "update", "--db", db, "--offline-mirror", ct::SharedDir() + "/vulndata/kev"}, opts);
+  ASSERT_EQ(again.exit_code, 0) << again.Describe();
+  EXPECT_TRUE(Names(d / "tmp").empty());
+  EXPECT_EQ(Names(d / "db"), std::vector<std::string>{"customs.db"});
+}
+
+TEST(DbUpdateE2e, OfflineMirrorBuildsTheSharedVulndata) {
+  ct::TempDir d;
+  const std::string db = d / "x/customs.db";
+  ct::WriteFile(db, "not a database yet");
+  auto r = ct::RunCustoms({"db", "update", "-q", "--db", db, "--offline-mirror", ct::SharedDir() + "/vulndata"});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  auto info = ct::RunCustoms({"db", "info", "--db", db});
+  ASSERT_EQ(info.exit_code, 0) << info.Describe();
+  for (const char* source : {"alpine-secdb", "debian-tracker", "osv-go", "osv-pypi", "rustsec", "kev"})
+    EXPECT_NE(info.out.find(source), std::string::npos) << source << "\n" << info.out;
+  EXPECT_EQ(Names(d / "x"), std::vector<std::string>{"customs.db"});
+}
+
+TEST(DbUpdateE2e, UsageErrors) {
+  ct::TempDir d;
+  auto bad_feed = ct::RunCustoms({"db", "update", "--db", d / "x.db", "--feeds", "kev,nvd"});
+  EXPECT_EQ(bad_feed.exit_code, 2) << bad_feed.Describe();
+  EXPECT_NE(bad_feed.err.find("nvd"), std::string::npos) << bad_feed.err;
+  auto bad_base = ct::RunCustoms({"db", "update", "--db", d / "x.db", "--base-url", "ftp://127.0.0.1"});
+  EXPECT_EQ(bad_base.exit_code, 2) << bad_base.Describe();
+  auto both = ct::RunCustoms(
+      {"db", "update", "--db", d / "x.db", "--base-url", "http://127.0.0.1:1", "--offline-mirror", d.path()});
+  EXPECT_EQ(both.exit_code, 2) << both.Describe();
+  auto no_mirror = ct::RunCustoms({"db", "update", "--db", d / "x.db", "--offline-mirror", d / "absent"});
+  EXPECT_EQ(no_mirror.exit_code, 4) << no_mirror.Describe();
+  EXPECT_FALSE(ct::PathExists(d / "x.db"));
+}
+
+}  // namespace
