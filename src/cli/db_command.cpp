@@ -37,6 +37,7 @@ int RunDbUpdate(const std::string& db, const std::string& base_url, const std::s
   o.offline_mirror = mirror;
   o.feeds = feeds;
   o.out = &std::cout;
+  o.progress = &std::cerr;
   o.err = quiet ? nullptr : &std::cerr;
   db::UpdateDatabase(o);
   std::cout.flush();

@@ -394,7 +394,7 @@ UpdateResult UpdateDatabase(const UpdateOptions& o) {
       fs::path dest = fs::path(from) / f.file;
       fs::create_directories(dest.parent_path(), ec);
       if (ec) throw IoError(dest.parent_path().string(), "cannot create directory: " + ec.message());
-      DownloadFile(f.url, dest.string(), o.limits, o.out);
+      DownloadFile(f.url, dest.string(), o.limits, o.progress);
       res.urls.push_back(f.url);
       required.insert(f.source);
       auto& origin = origin_of[f.source];

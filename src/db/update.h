@@ -60,8 +60,9 @@ struct UpdateOptions {
   std::string feeds;           // see SelectFeeds (downloads only)
   std::string temp_dir;        // where the download directory goes (empty: $TMPDIR or /tmp)
   DownloadLimits limits;
-  std::ostream* out = nullptr;  // progress + build summary
-  std::ostream* err = nullptr;  // skipped-record diagnostics
+  std::ostream* out = nullptr;       // the summary table
+  std::ostream* progress = nullptr;  // one line per download
+  std::ostream* err = nullptr;       // skipped-record diagnostics
 };
 
 struct UpdateResult {

@@ -29,7 +29,6 @@ using ordered_json = nlohmann::ordered_json;
 
 constexpr const char* kSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 // The project's home page (tool.driver.informationUri).
-constexpr const char* kInformationUri = "https://github.com/customs-scanner/customs";
 constexpr const char* kRootBase = "ROOTPATH";
 
 // SARIF levels: CRITICAL/HIGH error, MEDIUM warning, LOW/NONE/UNKNOWN note.
@@ -202,7 +201,6 @@ class SarifReporter : public Reporter {
     ordered_json driver;
     driver["name"] = "customs";
     driver["fullName"] = "customs container security scanner";
-    driver["informationUri"] = kInformationUri;
     if (!result.tool_version.empty()) {
       driver["version"] = result.tool_version;
       driver["semanticVersion"] = result.tool_version;
