@@ -28,7 +28,6 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 
 constexpr const char* kSchema = "https://json.schemastore.org/sarif-2.1.0.json";
-// The project's home page (tool.driver.informationUri).
 constexpr const char* kRootBase = "ROOTPATH";
 
 // SARIF levels: CRITICAL/HIGH error, MEDIUM warning, LOW/NONE/UNKNOWN note.
