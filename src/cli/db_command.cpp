@@ -1,6 +1,9 @@
 // The vulnerability database commands: `customs db build --from DIR [-o PATH]`, `customs db info [--db PATH]`,
 // `customs db update [--db PATH] [--base-url URL] [--offline-mirror DIR] [--feeds LIST]`.
+#include <signal.h>
+
 #include <algorithm>
+#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -29,6 +32,37 @@ int RunDbBuild(const std::string& from, const std::string& output, bool quiet) {
   return kExitOk;
 }
 
+volatile std::sig_atomic_t g_update_signal = 0;
+
+void OnUpdateSignal(int sig) { g_update_signal = sig; }
+
+// While an update runs, SIGINT/SIGTERM/SIGHUP ask it to stop and clean up (a second one kills at once:
+// SA_RESETHAND); afterwards the signal is re-raised so the exit status says what happened.
+class UpdateSignals {
+ public:
+  UpdateSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = OnUpdateSignal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < kCount; ++i) sigaction(kSignals[i], &sa, &old_[i]);
+  }
+  ~UpdateSignals() {
+    for (size_t i = 0; i < kCount; ++i) sigaction(kSignals[i], &old_[i], nullptr);
+  }
+  void ReraiseIfSignalled() {
+    if (int sig = g_update_signal) {
+      for (size_t i = 0; i < kCount; ++i) signal(kSignals[i], SIG_DFL);
+      raise(sig);
+    }
+  }
+
+ private:
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+  static constexpr size_t kCount = sizeof kSignals / sizeof kSignals[0];
+  struct sigaction old_[kCount];
+};
+
 int RunDbUpdate(const std::string& db, const std::string& base_url, const std::string& mirror,
                 const std::string& feeds, bool quiet) {
   db::UpdateOptions o;
@@ -39,7 +73,17 @@ int RunDbUpdate(const std::string& db, const std::string& base_url, const std::s
   o.out = &std::cout;
   o.progress = &std::cerr;
   o.err = quiet ? nullptr : &std::cerr;
-  db::UpdateDatabase(o);
+  o.cancel = &g_update_signal;
+  UpdateSignals signals;
+  try {
+    db::UpdateDatabase(o);
+  } catch (const Error& e) {
+    if (g_update_signal) {
+      std::cerr << "customs: error: " << e.what() << "\n";
+      signals.ReraiseIfSignalled();
+    }
+    throw;
+  }
   std::cout.flush();
   if (!std::cout) throw IoError("stdout", "write failed");
   return kExitOk;

@@ -96,7 +96,19 @@ struct WriteState {
   uint64_t max_bytes = 0;
   bool too_large = false;
   bool write_failed = false;
+  const volatile std::sig_atomic_t* cancel = nullptr;
 };
+
+int ProgressCallback(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* st = static_cast<WriteState*>(user);
+  return st->cancel && *st->cancel ? 1 : 0;  // non-zero aborts (CURLE_ABORTED_BY_CALLBACK)
+}
+
+bool Cancelled(const volatile std::sig_atomic_t* cancel) { return cancel && *cancel; }
+
+void ThrowIfCancelled(const volatile std::sig_atomic_t* cancel) {
+  if (Cancelled(cancel)) throw Error(kExitIo, "db update: interrupted; the database was not changed");
+}
 
 size_t WriteCallback(char* data, size_t size, size_t nmemb, void* user) {
   auto* st = static_cast<WriteState*>(user);
@@ -258,11 +270,12 @@ std::string RebaseUrl(const std::string& url, const std::string& base) {
 }
 
 void DownloadFile(const std::string& url, const std::string& file, const DownloadLimits& limits,
-                  std::ostream* progress) {
+                  std::ostream* progress, const volatile std::sig_atomic_t* cancel) {
   CurlGlobalInit();
   ScopedFile guard(file);
   WriteState st;
   st.max_bytes = limits.max_bytes;
+  st.cancel = cancel;
   st.f = std::fopen(file.c_str(), "wb");
   if (!st.f) throw IoError(file, std::string("cannot create: ") + std::strerror(errno));
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), curl_easy_cleanup);
@@ -291,6 +304,9 @@ void DownloadFile(const std::string& url, const std::string& file, const Downloa
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, limits.low_speed_seconds);
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.max_bytes));
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate transfer encoding when offered
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, ProgressCallback);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &st);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "customs/" CUSTOMS_VERSION);
   auto t0 = std::chrono::steady_clock::now();
   if (progress) *progress << "downloading " << url << " ..." << std::flush;
@@ -299,7 +315,9 @@ void DownloadFile(const std::string& url, const std::string& file, const Downloa
   st.f = nullptr;
   std::string reason;
   if (rc != CURLE_OK) {
-    if (st.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+    if (Cancelled(cancel))
+      reason = "interrupted";
+    else if (st.too_large || rc == CURLE_FILESIZE_EXCEEDED)
       reason = "larger than the limit of " + HumanBytes(limits.max_bytes);
     else if (st.write_failed)
       reason = "cannot write " + file + ": " + std::strerror(errno);
@@ -394,7 +412,8 @@ UpdateResult UpdateDatabase(const UpdateOptions& o) {
       fs::path dest = fs::path(from) / f.file;
       fs::create_directories(dest.parent_path(), ec);
       if (ec) throw IoError(dest.parent_path().string(), "cannot create directory: " + ec.message());
-      DownloadFile(f.url, dest.string(), o.limits, o.progress);
+      ThrowIfCancelled(o.cancel);
+      DownloadFile(f.url, dest.string(), o.limits, o.progress, o.cancel);
       res.urls.push_back(f.url);
       required.insert(f.source);
       auto& origin = origin_of[f.source];
@@ -411,8 +430,11 @@ UpdateResult UpdateDatabase(const UpdateOptions& o) {
   b.output = staged;
   b.out = nullptr;
   b.err = o.err;
+  ThrowIfCancelled(o.cancel);
   res.build = BuildDatabase(b);
+  ThrowIfCancelled(o.cancel);
   CheckBuilt(staged, required, origin_of);
+  ThrowIfCancelled(o.cancel);
 
   // 3. Replace.
   SyncPath(staged, false);

@@ -8,6 +8,7 @@
 // builds from DIR with the same check and replace.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -50,8 +51,10 @@ struct DownloadLimits {
 // (at most 5, never from https to http); HTTP errors (>= 400) fail. Throws customs::Error (kExitIo)
 // "<url>: download failed: <curl's reason>" and removes `file` on failure. `progress` (may be null)
 // gets one line per download.
+// `cancel` (may be null): when it becomes non-zero (a signal handler sets it), the transfer stops with
+// "interrupted".
 void DownloadFile(const std::string& url, const std::string& file, const DownloadLimits& limits = {},
-                  std::ostream* progress = nullptr);
+                  std::ostream* progress = nullptr, const volatile std::sig_atomic_t* cancel = nullptr);
 
 struct UpdateOptions {
   std::string db;              // target database (empty: DefaultDatabasePath())
@@ -63,6 +66,9 @@ struct UpdateOptions {
   std::ostream* out = nullptr;       // the summary table
   std::ostream* progress = nullptr;  // one line per download
   std::ostream* err = nullptr;       // skipped-record diagnostics
+  // Set non-zero by a signal handler (the CLI's, for SIGINT/SIGTERM/SIGHUP): the update stops at the
+  // next download chunk or step, removes its temporary files and throws (kExitIo, "interrupted").
+  const volatile std::sig_atomic_t* cancel = nullptr;
 };
 
 struct UpdateResult {

@@ -341,6 +341,32 @@ TEST(DbUpdateE2e, KilledMidDownloadLeavesTheOldDatabase) {
   EXPECT_EQ(Names(d / "db"), std::vector<std::string>{"customs.db"});
 }
 
+TEST(DbUpdateE2e, InterruptedBySigtermCleansUp) {
+  ct::TempDir d;
+  fs::create_directories(d / "tmp");
+  const std::string db = d / "db/customs.db";
+  auto first = ct::RunCustoms({"db", "update", "--db", db, "--offline-mirror", ct::SharedDir() + "/vulndata/kev"});
+  ASSERT_EQ(first.exit_code, 0) << first.Describe();
+  const std::string before = Dump(db);
+
+  SlowServer slow;
+  pid_t pid = Spawn({ct::CustomsBin(), "db", "update", "--db", db, "--base-url", slow.Url(), "--feeds", "kev"},
+                    {"TMPDIR=" + (d / "tmp")}, d / "update.log");
+  ASSERT_GT(pid, 0);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (slow.Sent() < 64 * 1024 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::string log = ct::ReadFile(d / "update.log");
+  ASSERT_TRUE(WIFSIGNALED(status)) << log;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM) << log;
+  EXPECT_NE(log.find("interrupted"), std::string::npos) << log;
+  EXPECT_TRUE(Names(d / "tmp").empty());
+  EXPECT_EQ(Names(d / "db"), std::vector<std::string>{"customs.db"});
+  EXPECT_EQ(Dump(db), before);
+}
+
 TEST(DbUpdateE2e, OfflineMirrorBuildsTheSharedVulndata) {
   ct::TempDir d;
   const std::string db = d / "x/customs.db";
