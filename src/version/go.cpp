@@ -13,6 +13,7 @@
 //
 // x/mod/semver calls every invalid string equal and older than any valid one; here invalid strings
 // also sort before every valid version but compare bytewise among themselves.
+#include "version/semver_precedence.h"
 #include "version/version.h"
 
 namespace customs::version {
@@ -23,10 +24,8 @@ using detail::CompareDigits;
 using detail::DigitRun;
 using detail::IsAlnum;
 
-struct Parsed {
-  std::string_view major, minor = "0", patch = "0";
-  std::string_view prerelease;  // without the '-'
-  bool has_prerelease = false;
+struct Parsed : detail::SemverParts {
+  Parsed() { minor = "0"; patch = "0"; }
 };
 
 bool AllDigits(std::string_view s) { return !s.empty() && DigitRun(s) == s.size(); }
@@ -86,29 +85,6 @@ bool Parse(std::string_view v, Parsed& out) {
   return Identifiers(out.prerelease, true);
 }
 
-int ComparePrerelease(std::string_view a, std::string_view b) {
-  while (true) {
-    size_t da = a.find('.'), db = b.find('.');
-    std::string_view ia = a.substr(0, da), ib = b.substr(0, db);
-    bool na = AllDigits(ia), nb = AllDigits(ib);
-    int c;
-    if (na && nb) {
-      c = CompareDigits(ia, ib);
-    } else if (na != nb) {
-      c = na ? -1 : 1;
-    } else {
-      c = CompareBytes(ia, ib);
-    }
-    if (c != 0) return c;
-    if (da == std::string_view::npos || db == std::string_view::npos) {
-      if (da == db) return 0;
-      return da == std::string_view::npos ? -1 : 1;
-    }
-    a.remove_prefix(da + 1);
-    b.remove_prefix(db + 1);
-  }
-}
-
 class GoComparator final : public Comparator {
  public:
   std::string_view Scheme() const override { return "go"; }
@@ -122,11 +98,7 @@ class GoComparator final : public Comparator {
     Parsed x, y;
     bool vx = Parse(a, x), vy = Parse(b, y);
     if (int c = detail::CompareInvalid(vx, vy, a, b); c != 2) return c;
-    if (int c = CompareDigits(x.major, y.major)) return c;
-    if (int c = CompareDigits(x.minor, y.minor)) return c;
-    if (int c = CompareDigits(x.patch, y.patch)) return c;
-    if (x.has_prerelease != y.has_prerelease) return x.has_prerelease ? -1 : 1;
-    return x.has_prerelease ? ComparePrerelease(x.prerelease, y.prerelease) : 0;
+    return detail::CompareSemverParts(x, y);
   }
 };
 

@@ -15,6 +15,7 @@
 // compare exactly. Only ASCII whitespace counts as space.
 //
 // Invalid strings sort before every valid version, and bytewise among themselves.
+#include "version/semver_precedence.h"
 #include "version/version.h"
 
 namespace customs::version {
@@ -30,14 +31,9 @@ using detail::IsSpace;
 constexpr size_t kMaxLength = 256;
 constexpr std::string_view kMaxSafeInteger = "9007199254740991";
 
-struct Parsed {
-  std::string_view major, minor, patch;  // the patch may be a prefix of the digits in the input
-  std::string_view prerelease;           // without the '-'
-  bool has_prerelease = false;
-};
+struct Parsed : detail::SemverParts {};
 
 bool IsIdentChar(char c) { return IsAlnum(c) || c == '-'; }
-bool AllDigits(std::string_view s) { return !s.empty() && DigitRun(s) == s.size(); }
 bool SafeInteger(std::string_view digits) { return CompareDigits(digits, kMaxSafeInteger) <= 0; }
 
 // ID ('.' ID)* at the start of `s`, identifiers being maximal runs of [0-9A-Za-z-]; returns the
@@ -111,29 +107,6 @@ bool Parse(std::string_view v, Parsed& out) {
   return SafeInteger(out.major) && SafeInteger(out.minor) && SafeInteger(out.patch);
 }
 
-int ComparePrerelease(std::string_view a, std::string_view b) {
-  while (true) {
-    size_t da = a.find('.'), db = b.find('.');
-    std::string_view ia = a.substr(0, da), ib = b.substr(0, db);
-    bool na = AllDigits(ia), nb = AllDigits(ib);
-    int c;
-    if (na && nb) {
-      c = CompareDigits(ia, ib);
-    } else if (na != nb) {
-      c = na ? -1 : 1;
-    } else {
-      c = CompareBytes(ia, ib);
-    }
-    if (c != 0) return c;
-    if (da == std::string_view::npos || db == std::string_view::npos) {
-      if (da == db) return 0;
-      return da == std::string_view::npos ? -1 : 1;
-    }
-    a.remove_prefix(da + 1);
-    b.remove_prefix(db + 1);
-  }
-}
-
 class NpmComparator final : public Comparator {
  public:
   std::string_view Scheme() const override { return "npm"; }
@@ -147,11 +120,7 @@ class NpmComparator final : public Comparator {
     Parsed x, y;
     bool vx = Parse(a, x), vy = Parse(b, y);
     if (int c = detail::CompareInvalid(vx, vy, a, b); c != 2) return c;
-    if (int c = CompareDigits(x.major, y.major)) return c;
-    if (int c = CompareDigits(x.minor, y.minor)) return c;
-    if (int c = CompareDigits(x.patch, y.patch)) return c;
-    if (x.has_prerelease != y.has_prerelease) return x.has_prerelease ? -1 : 1;
-    return x.has_prerelease ? ComparePrerelease(x.prerelease, y.prerelease) : 0;
+    return detail::CompareSemverParts(x, y);
   }
 };
 

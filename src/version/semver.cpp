@@ -9,6 +9,7 @@
 // "1.0.0+a" and "1.0.0+b" compare equal.
 //
 // Invalid strings sort before every valid version, and bytewise among themselves.
+#include "version/semver_precedence.h"
 #include "version/version.h"
 
 namespace customs::version {
@@ -19,11 +20,7 @@ using detail::CompareDigits;
 using detail::IsAlnum;
 using detail::IsDigit;
 
-struct Parsed {
-  std::string_view major, minor, patch;
-  std::string_view prerelease;  // without the '-'
-  bool has_prerelease = false;
-};
+struct Parsed : detail::SemverParts {};
 
 bool IsIdentChar(char c) { return IsAlnum(c) || c == '-'; }
 
@@ -72,29 +69,6 @@ bool Parse(std::string_view v, Parsed& out) {
   return Numeric(out.major) && Numeric(out.minor) && Numeric(out.patch);
 }
 
-int ComparePrerelease(std::string_view a, std::string_view b) {
-  while (true) {
-    size_t da = a.find('.'), db = b.find('.');
-    std::string_view ia = a.substr(0, da), ib = b.substr(0, db);
-    bool na = AllDigits(ia), nb = AllDigits(ib);
-    int c;
-    if (na && nb) {
-      c = CompareDigits(ia, ib);
-    } else if (na != nb) {
-      c = na ? -1 : 1;
-    } else {
-      c = CompareBytes(ia, ib);
-    }
-    if (c != 0) return c;
-    if (da == std::string_view::npos || db == std::string_view::npos) {
-      if (da == db) return 0;
-      return da == std::string_view::npos ? -1 : 1;
-    }
-    a.remove_prefix(da + 1);
-    b.remove_prefix(db + 1);
-  }
-}
-
 class SemverComparator final : public Comparator {
  public:
   std::string_view Scheme() const override { return "semver"; }
@@ -108,11 +82,7 @@ class SemverComparator final : public Comparator {
     Parsed x, y;
     bool vx = Parse(a, x), vy = Parse(b, y);
     if (int c = detail::CompareInvalid(vx, vy, a, b); c != 2) return c;
-    if (int c = CompareDigits(x.major, y.major)) return c;
-    if (int c = CompareDigits(x.minor, y.minor)) return c;
-    if (int c = CompareDigits(x.patch, y.patch)) return c;
-    if (x.has_prerelease != y.has_prerelease) return x.has_prerelease ? -1 : 1;
-    return x.has_prerelease ? ComparePrerelease(x.prerelease, y.prerelease) : 0;
+    return detail::CompareSemverParts(x, y);
   }
 };
 
