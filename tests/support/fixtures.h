@@ -278,9 +278,23 @@ struct RpmSpec {
 
 enum class RpmDbBackend { kSqlite, kNdb };
 
-// Whether this machine's rpm can write databases with that backend (Debian's rpm 4.18 is built
-// with sqlite and read-only bdb only: no ndb). `*why` says what is missing.
+// Whether this machine's rpm can write databases with that backend itself (Debian's rpm 4.18 is
+// built with sqlite and read-only bdb only: no ndb). `*why` says what is missing.
 bool RpmBackendSupported(RpmDbBackend backend, std::string* why);
+
+// Whether RpmRoot can build a root with that backend here: rpm and rpmbuild, and for kNdb, when
+// rpm cannot write ndb itself, sqlite3 (RpmRoot then converts a sqlite database). `*why` names
+// what is missing; tests skip on false.
+bool RpmRootAvailable(RpmDbBackend backend, std::string* why);
+
+// The `rpm -qa --qf` formats whose output RpmRoot records in work_dir (RpmQaFile, RpmQaFactsFile),
+// queried on the database rpm wrote, before any conversion: the oracle for roots whose database
+// this machine's rpm cannot read (ndb on Debian).
+inline constexpr const char* kRpmQaFormat = "%{NAME} %{VERSION}-%{RELEASE}\n";
+inline constexpr const char* kRpmQaFactsFormat =
+    "%{NAME}\t%{EPOCHNUM}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{LICENSE}\t%{SOURCERPM}\n";
+inline std::string RpmQaFile(const std::string& work_dir) { return work_dir + "/rpm-qa.txt"; }
+inline std::string RpmQaFactsFile(const std::string& work_dir) { return work_dir + "/rpm-qa-facts.tsv"; }
 
 // A few noarch packages: one with an epoch, one requiring another, several licenses, files.
 std::vector<RpmSpec> DefaultRpmSpecs();
@@ -288,7 +302,12 @@ std::vector<RpmSpec> DefaultRpmSpecs();
 // Builds `specs` with rpmbuild (topdir under `work_dir`) and installs them with
 // `rpm --root ROOT --dbpath /var/lib/rpm -i --nodeps --justdb --ignorearch` into ROOT =
 // work_dir/root, which it returns (the database is ROOT/var/lib/rpm; rpmdb.sqlite or the ndb
-// files). Also writes ROOT/etc/os-release (a Fedora-like one) unless `os_release` is empty.
+// files). For kNdb on a machine whose rpm cannot write ndb, rpm writes a sqlite database, whose
+// header blobs (sqlite3) are then laid out as ROOT/var/lib/rpm/Packages.db by the support ndb
+// writer (ndb_writer.h), and the sqlite files removed: the root holds only an ndb database.
+// Either way, `rpm -qa` in kRpmQaFormat and kRpmQaFactsFormat on the database as rpm wrote it is
+// recorded in RpmQaFile(work_dir) and RpmQaFactsFile(work_dir).
+// Also writes ROOT/etc/os-release (a Fedora-like one) unless `os_release` is empty.
 // nullopt with `*reason` on failure.
 std::optional<std::string> RpmRoot(const std::string& work_dir, std::string* reason,
                                    RpmDbBackend backend = RpmDbBackend::kSqlite,

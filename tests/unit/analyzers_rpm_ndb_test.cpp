@@ -1,8 +1,9 @@
 // rpm analyzer on ndb databases (SUSE's Packages.db). Debian has no ndb writer, so the test builds a
 // real sqlite database with rpmbuild + rpm, takes its header blobs (sqlite3), and lays them out in
-// the ndb format with a small writer of its own, written from rpm's description of the format
-// (lib/backend/ndb/rpmpkg.c) independently of the reader in src/analyzers/rpm_ndb.cpp. The analyzer
-// must list the same packages as `rpm -qa` on the sqlite database, and survive damaged files.
+// the ndb format with the test-support writer (tests/support/ndb_writer.h), written from rpm's
+// description of the format (lib/backend/ndb/rpmpkg.c) independently of the reader in
+// src/analyzers/rpm_ndb.cpp. The analyzer must list the same packages as `rpm -qa` on the sqlite
+// database, and survive damaged files.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -12,6 +13,7 @@
 
 #include "analyzers/rpm_ndb.h"
 #include "analyzers_test_util.h"
+#include "support/ndb_writer.h"
 
 namespace customs {
 namespace {
@@ -33,97 +35,15 @@ class MemView final : public FileView {
   }
 };
 
-// ---------------------------------------------------------------------------------------------
-// The test's own ndb writer. Layout: 32-byte file header ("RpmP", version 0, generation, slot page
-// count, next package index), slot pages of 4096 bytes holding 16-byte slots ("Slot", pkgidx, block
-// offset, block count; page 0's first two slots are the file header), then the blobs, each on
-// 16-byte blocks: head ("BlbS", pkgidx, timestamp, length), header bytes, zero padding, tail
-// (adler32 of everything before it, length, "BlbE").
-
-uint32_t TestAdler32(std::string_view data) {  // RFC 1950, the plain way
-  uint32_t a = 1, b = 0;
-  for (unsigned char c : data) {
-    a = (a + c) % 65521;
-    b = (b + a) % 65521;
-  }
-  return b << 16 | a;
-}
-
-void PutLe32(std::string& s, size_t off, uint32_t v) {
-  if (s.size() < off + 4) s.resize(off + 4, '\0');
-  for (int i = 0; i < 4; ++i) s[off + i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-
-uint32_t GetLe32(const std::string& s, size_t off) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(s[off + i])) << (8 * i);
-  return v;
-}
-
-struct NdbEntry {
-  uint32_t pkgidx;
-  std::string blob;
-};
-
-struct NdbLayout {
-  std::string file;
-  std::vector<size_t> slot_offsets;  // per entry: file offset of its slot
-  std::vector<size_t> blob_offsets;  // per entry: file offset of its blob head
-};
-
-// Writes `entries` into slots `first_slot`, `first_slot + slot_step`, ... (free slots between) and
-// their blobs after the slot pages, in reverse order, so that blob order differs from slot order.
-NdbLayout WriteNdb(const std::vector<NdbEntry>& entries, uint32_t slot_pages = 1, size_t first_slot = 2,
-                   size_t slot_step = 1) {
-  NdbLayout out;
-  std::string& f = out.file;
-  f.assign(static_cast<size_t>(slot_pages) * 4096, '\0');
-  for (size_t off = 0; off < f.size(); off += 16) PutLe32(f, off, 0x746f6c53);  // "Slot", free
-  PutLe32(f, 0, 0x506d7052);                                                    // "RpmP"
-  PutLe32(f, 4, 0);
-  PutLe32(f, 8, 7);  // generation
-  PutLe32(f, 12, slot_pages);
-  uint32_t next = 1;
-  for (const auto& e : entries) next = std::max(next, e.pkgidx + 1);
-  PutLe32(f, 16, next);
-  PutLe32(f, 20, 0);
-  PutLe32(f, 24, 0);
-  PutLe32(f, 28, 0);
-  out.slot_offsets.resize(entries.size());
-  out.blob_offsets.resize(entries.size());
-  for (size_t k = entries.size(); k-- > 0;) {
-    const NdbEntry& e = entries[k];
-    const size_t blkoff = f.size() / 16;
-    std::string blob;
-    PutLe32(blob, 0, 0x53626c42);  // "BlbS"
-    PutLe32(blob, 4, e.pkgidx);
-    PutLe32(blob, 8, 1700000000);  // timestamp
-    PutLe32(blob, 12, static_cast<uint32_t>(e.blob.size()));
-    blob += e.blob;
-    while ((blob.size() + 12) % 16 != 0) blob += '\0';
-    const uint32_t adler = TestAdler32(blob);
-    const size_t tail = blob.size();
-    PutLe32(blob, tail, adler);
-    PutLe32(blob, tail + 4, static_cast<uint32_t>(e.blob.size()));
-    PutLe32(blob, tail + 8, 0x45626c42);  // "BlbE"
-    out.blob_offsets[k] = f.size();
-    f += blob;
-    const size_t slot = (first_slot + k * slot_step) * 16;
-    out.slot_offsets[k] = slot;
-    PutLe32(f, slot + 4, e.pkgidx);
-    PutLe32(f, slot + 8, static_cast<uint32_t>(blkoff));
-    PutLe32(f, slot + 12, static_cast<uint32_t>(blob.size() / 16));
-  }
-  return out;
-}
-
-// Recomputes the checksum of the blob at `head` after the test changed bytes inside it.
-void FixChecksum(std::string& f, size_t head) {
-  const uint32_t len = GetLe32(f, head + 12);
-  size_t size = 16 + len + 12;
-  size = (size + 15) / 16 * 16;
-  PutLe32(f, head + size - 12, TestAdler32(std::string_view(f).substr(head, size - 12)));
-}
+// The ndb writer (tests/support/ndb_writer.h), written from rpm's description of the format,
+// independently of the reader under test.
+using customs_test::FixNdbChecksum;
+using customs_test::GetLe32;
+using customs_test::NdbAdler32;
+using customs_test::NdbEntry;
+using customs_test::NdbLayout;
+using customs_test::PutLe32;
+using customs_test::WriteNdb;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -203,18 +123,14 @@ class RpmNdbTest : public ::testing::Test {
     const std::string db = root + "/var/lib/rpm/rpmdb.sqlite";
     query_ = RunCommand(rpm + "-qa --qf '%{NAME} %{VERSION}-%{RELEASE}\\n' 2>/dev/null");
     // The header blobs, hex-encoded, with their header numbers (ndb's package indexes).
-    std::istringstream in(
-        RunCommand("sqlite3 '" + db + "' 'SELECT hnum, hex(blob) FROM Packages ORDER BY hnum'"));
-    std::string line;
-    auto* entries = new std::vector<NdbEntry>();
-    while (std::getline(in, line)) {
-      size_t bar = line.find('|');
-      if (bar == std::string::npos) continue;
-      NdbEntry e{static_cast<uint32_t>(std::stoul(line.substr(0, bar))), ""};
-      for (size_t i = bar + 1; i + 1 < line.size(); i += 2)
-        e.blob += static_cast<char>(std::stoi(line.substr(i, 2), nullptr, 16));
-      entries->push_back(std::move(e));
+    std::vector<NdbEntry> parsed;
+    try {
+      parsed = customs_test::ParseSqliteHeaderDump(
+          RunCommand("sqlite3 '" + db + "' 'SELECT hnum, hex(blob) FROM Packages ORDER BY hnum'"));
+    } catch (const std::exception&) {
+      return;
     }
+    auto* entries = new std::vector<NdbEntry>(std::move(parsed));
     entries_ = entries;
     sqlite_ = new std::string(*ReadFile(db));
   }
@@ -390,7 +306,7 @@ TEST_F(RpmNdbTest, DamagedSlotsAndBlobsAreSkippedAndDiagnosed) {
   ExpectOneSkipped(
       [](NdbLayout& l, size_t v) {  // head length changed (checksum fixed): no longer fits the blocks
         PutLe32(l.file, l.blob_offsets[v] + 12, GetLe32(l.file, l.blob_offsets[v] + 12) + 64);
-        FixChecksum(l.file, l.blob_offsets[v]);
+        FixNdbChecksum(l.file, l.blob_offsets[v]);
       },
       "does not fit");
   ExpectOneSkipped(
@@ -416,7 +332,7 @@ TEST_F(RpmNdbTest, DamagedSlotsAndBlobsAreSkippedAndDiagnosed) {
         size_t end = l.blob_offsets[v] + 16 * GetLe32(l.file, l.slot_offsets[v] + 12);
         PutLe32(
             l.file, end - 12,
-            TestAdler32(std::string_view(l.file).substr(l.blob_offsets[v], end - 12 - l.blob_offsets[v])));
+            NdbAdler32(std::string_view(l.file).substr(l.blob_offsets[v], end - 12 - l.blob_offsets[v])));
       },
       "does not fit");
   // A blob whose framing is fine but whose content is no rpm header: librpm refuses it.
@@ -424,7 +340,7 @@ TEST_F(RpmNdbTest, DamagedSlotsAndBlobsAreSkippedAndDiagnosed) {
       [](NdbLayout& l, size_t v) {
         size_t len = GetLe32(l.file, l.blob_offsets[v] + 12);
         for (size_t i = 0; i < len; ++i) l.file[l.blob_offsets[v] + 16 + i] = static_cast<char>(0xee ^ i);
-        FixChecksum(l.file, l.blob_offsets[v]);
+        FixNdbChecksum(l.file, l.blob_offsets[v]);
       },
       "librpm rejects the header blob");
   // Truncated in the middle of the last blob (the first entry's: blobs are written in reverse).
