@@ -251,25 +251,82 @@ TEST(Fixtures, AlpineTwoLayerScenario) {
   EXPECT_EQ(grep.out, std::to_string(s.layer0_packages.size()) + "\n") << grep.Describe();
 }
 
+std::vector<std::string> SortedLines(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t p = 0, n; (n = text.find('\n', p)) != std::string::npos; p = n + 1) lines.push_back(text.substr(p, n - p));
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+// An ndb Packages.db read by Python (zlib's adler32, struct), independently of the support writer:
+// checks every used slot's blob framing and checksum, decodes NAME, VERSION and RELEASE from each
+// rpm header blob and prints "NAME VERSION-RELEASE" per package.
+std::string PyNdbList(const std::string& packages_db) {
+  static const char* kScript =
+      "import struct, sys, zlib\n"
+      "f = open(sys.argv[1], 'rb').read()\n"
+      "magic, ver, gen, npages, nxt = struct.unpack_from('<5I', f, 0)\n"
+      "assert magic == 0x506d7052 and ver == 0 and npages > 0, 'file header'\n"
+      "seen = set()\n"
+      "for off in range(32, npages * 4096, 16):\n"
+      "    smagic, idx, blk, cnt = struct.unpack_from('<4I', f, off)\n"
+      "    assert smagic == 0x746f6c53, 'slot magic at %d' % off\n"
+      "    if idx == 0: continue\n"
+      "    assert idx not in seen and idx < nxt, 'package index %d' % idx\n"
+      "    seen.add(idx)\n"
+      "    b, e = blk * 16, (blk + cnt) * 16\n"
+      "    assert b >= npages * 4096 and e <= len(f), 'blob bounds'\n"
+      "    h, pidx, ts, ln = struct.unpack_from('<4I', f, b)\n"
+      "    assert h == 0x53626c42 and pidx == idx, 'blob head'\n"
+      "    adl, ln2, t = struct.unpack_from('<3I', f, e - 12)\n"
+      "    assert t == 0x45626c42 and ln2 == ln and 16 + ln + 12 <= e - b, 'blob tail'\n"
+      "    assert adl == zlib.adler32(f[b:e - 12]), 'adler32'\n"
+      "    hdr = f[b + 16:b + 16 + ln]\n"
+      "    il, dl = struct.unpack_from('>2I', hdr, 0)\n"
+      "    assert 8 + 16 * il + dl == ln, 'header size'\n"
+      "    tags = {}\n"
+      "    for i in range(il):\n"
+      "        tag, typ, o, c = struct.unpack_from('>4I', hdr, 8 + 16 * i)\n"
+      "        if typ == 6: tags[tag] = hdr[8 + 16 * il + o:].split(b'\\0')[0].decode()\n"
+      "    print(tags[1000], tags[1001] + '-' + tags[1002])\n";
+  ct::RunResult r = ct::Run({"python3", "-c", kScript, packages_db});
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  return r.out;
+}
+
 TEST(Fixtures, RpmRootBothBackends) {
+  const std::vector<std::string> expected{"customs-base 1.0.0-1.fc39", "customs-data 20240101-0.3.fc39",
+                                          "customs-meta 0.1-1", "customs-tool 2.3.4-5.fc39"};
   for (auto backend : {ct::RpmDbBackend::kSqlite, ct::RpmDbBackend::kNdb}) {
     const bool ndb = backend == ct::RpmDbBackend::kNdb;
     SCOPED_TRACE(ndb ? "ndb" : "sqlite");
     ct::TempDir d;
     std::string why;
-    if (!ct::RpmBackendSupported(backend, &why)) GTEST_SKIP() << why;
+    if (!ct::RpmRootAvailable(backend, &why)) GTEST_SKIP() << why;
     auto root = ct::RpmRoot(d.path(), &why, backend);
     ASSERT_TRUE(root) << why;
-    EXPECT_TRUE(ct::PathExists(*root + (ndb ? "/var/lib/rpm/Packages.db" : "/var/lib/rpm/rpmdb.sqlite")));
+    const std::string dbdir = *root + "/var/lib/rpm";
+    EXPECT_TRUE(ct::PathExists(dbdir + (ndb ? "/Packages.db" : "/rpmdb.sqlite")));
+    if (ndb) {  // only the ndb database
+      for (const char* f : {"/rpmdb.sqlite", "/rpmdb.sqlite-shm", "/rpmdb.sqlite-wal"})
+        EXPECT_FALSE(ct::PathExists(dbdir + f)) << f;
+    }
     EXPECT_FALSE(ct::PathExists(*root + "/usr/bin/customs-tool"));  // --justdb
-    ct::RunResult q = ct::Run({"rpm", "--root", *root, "--dbpath", "/var/lib/rpm", "-qa", "--qf",
-                               "%{NAME} %{VERSION}-%{RELEASE}\n"});
-    ASSERT_EQ(q.exit_code, 0) << q.Describe();
-    std::vector<std::string> lines;
-    for (size_t p = 0, n; (n = q.out.find('\n', p)) != std::string::npos; p = n + 1) lines.push_back(q.out.substr(p, n - p));
-    std::sort(lines.begin(), lines.end());
-    EXPECT_EQ(lines, (std::vector<std::string>{"customs-base 1.0.0-1.fc39", "customs-data 20240101-0.3.fc39",
-                                               "customs-meta 0.1-1", "customs-tool 2.3.4-5.fc39"}));
+    // What RpmRoot recorded of `rpm -qa` (the e2e tests' oracle): both formats, the same packages.
+    EXPECT_EQ(SortedLines(ct::ReadFile(ct::RpmQaFile(d.path()))), expected);
+    std::vector<std::string> fact_names;
+    for (const auto& line : SortedLines(ct::ReadFile(ct::RpmQaFactsFile(d.path())))) {
+      EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 6) << line;
+      fact_names.push_back(line.substr(0, line.find('\t')));
+    }
+    EXPECT_EQ(fact_names, (std::vector<std::string>{"customs-base", "customs-data", "customs-meta", "customs-tool"}));
+    // rpm itself, where this machine's rpm reads the database; Python on ndb files in any case.
+    if (!ndb || ct::RpmBackendSupported(backend, nullptr)) {
+      ct::RunResult q = ct::Run({"rpm", "--root", *root, "--dbpath", "/var/lib/rpm", "-qa", "--qf", ct::kRpmQaFormat});
+      ASSERT_EQ(q.exit_code, 0) << q.Describe();
+      EXPECT_EQ(SortedLines(q.out), expected);
+    }
+    if (ndb) EXPECT_EQ(SortedLines(PyNdbList(dbdir + "/Packages.db")), expected);
   }
 }
 

@@ -1,5 +1,5 @@
 // Real root filesystems for the tests: Debian (debootstrap, cached), rpm databases (rpmbuild +
-// rpm --justdb), and helpers for the shared Alpine minirootfs tarballs.
+// rpm --justdb; ndb converted from sqlite where rpm cannot write it), and helpers for the shared Alpine minirootfs tarballs.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "support/fixtures.h"
+#include "support/ndb_writer.h"
 
 namespace fs = std::filesystem;
 
@@ -81,6 +82,19 @@ bool Probe(const std::string& url, std::string* why) {
          (r.err.empty() ? "" : ": " + LastLines(r.err, 2)) + ")";
   return false;
 }
+
+// Whether `name` is an executable file in a directory of $PATH.
+bool OnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream ss(path ? path : "/usr/local/bin:/usr/bin:/bin");
+  for (std::string dir; std::getline(ss, dir, ':');) {
+    if (dir.empty()) dir = ".";
+    if (::access((dir + "/" + name).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+const char* BackendName(RpmDbBackend backend) { return backend == RpmDbBackend::kNdb ? "ndb" : "sqlite"; }
 
 }  // namespace
 
@@ -230,7 +244,11 @@ std::vector<RpmSpec> DefaultRpmSpecs() {
 }
 
 bool RpmBackendSupported(RpmDbBackend backend, std::string* why) {
-  const std::string name = backend == RpmDbBackend::kNdb ? "ndb" : "sqlite";
+  const std::string name = BackendName(backend);
+  if (!OnPath("rpm")) {
+    if (why) *why = "rpm is not installed (scripts/install-deps.sh installs it)";
+    return false;
+  }
   TempDir d("customs-rpmdb-probe");
   RunResult r = Run({"rpm", "--root", d.path(), "--dbpath", "/var/lib/rpm", "--define", "_db_backend " + name,
                      "--initdb"});
@@ -243,11 +261,39 @@ bool RpmBackendSupported(RpmDbBackend backend, std::string* why) {
   return ok;
 }
 
+bool RpmRootAvailable(RpmDbBackend backend, std::string* why) {
+  std::string dummy;
+  if (!why) why = &dummy;
+  for (const char* tool : {"rpm", "rpmbuild"}) {
+    if (!OnPath(tool)) {
+      *why = std::string(tool) + " is not installed (scripts/install-deps.sh installs it); the rpm fixtures need it";
+      return false;
+    }
+  }
+  if (backend == RpmDbBackend::kSqlite) return RpmBackendSupported(backend, why);
+  std::string native_why;
+  if (RpmBackendSupported(RpmDbBackend::kNdb, &native_why)) return true;
+  // Converted from a sqlite database: needs rpm's sqlite backend and the sqlite3 shell.
+  std::string sqlite_why;
+  if (!RpmBackendSupported(RpmDbBackend::kSqlite, &sqlite_why)) {
+    *why = native_why + "; nor a sqlite one to convert: " + sqlite_why;
+    return false;
+  }
+  if (!OnPath("sqlite3")) {
+    *why = native_why + "; converting a sqlite database instead needs sqlite3, which is not installed";
+    return false;
+  }
+  return true;
+}
+
 std::optional<std::string> RpmRoot(const std::string& work_dir, std::string* reason, RpmDbBackend backend,
                                    const std::vector<RpmSpec>& specs, const std::string& os_release) {
   std::string dummy;
   if (!reason) reason = &dummy;
-  if (!RpmBackendSupported(backend, reason)) return std::nullopt;
+  if (!RpmRootAvailable(backend, reason)) return std::nullopt;
+  // ndb that this machine's rpm cannot write: rpm writes sqlite, converted below.
+  const bool convert = backend == RpmDbBackend::kNdb && !RpmBackendSupported(backend, nullptr);
+  const RpmDbBackend written = convert ? RpmDbBackend::kSqlite : backend;
   try {
     const std::string top = work_dir + "/rpmbuild";
     const std::string root = work_dir + "/root";
@@ -294,9 +340,10 @@ std::optional<std::string> RpmRoot(const std::string& work_dir, std::string* rea
       }
       rpms.push_back(rpm);
     }
-    std::vector<std::string> argv{"rpm", "--root", root, "--dbpath", "/var/lib/rpm", "--define",
-                                  std::string("_db_backend ") + (backend == RpmDbBackend::kNdb ? "ndb" : "sqlite"),
-                                  "-i", "--nodeps", "--justdb", "--ignorearch"};
+    const std::vector<std::string> rpm_cmd{"rpm", "--root", root, "--dbpath", "/var/lib/rpm", "--define",
+                                           std::string("_db_backend ") + BackendName(written)};
+    std::vector<std::string> argv = rpm_cmd;
+    argv.insert(argv.end(), {"-i", "--nodeps", "--justdb", "--ignorearch"});
     argv.insert(argv.end(), rpms.begin(), rpms.end());
     RunOptions o;
     o.timeout_seconds = 300;
@@ -305,6 +352,44 @@ std::optional<std::string> RpmRoot(const std::string& work_dir, std::string* rea
     if (r.exit_code != 0) {
       *reason = "rpm -i --justdb: " + r.Describe();
       return std::nullopt;
+    }
+    // The oracle, from rpm itself on the database it wrote.
+    for (const auto& [format, file] : {std::pair{kRpmQaFormat, RpmQaFile(work_dir)},
+                                       std::pair{kRpmQaFactsFormat, RpmQaFactsFile(work_dir)}}) {
+      std::vector<std::string> qa = rpm_cmd;
+      qa.insert(qa.end(), {"-qa", "--qf", format});
+      RunResult q = Run(qa, o);
+      if (q.exit_code != 0 || q.out.empty()) {
+        *reason = "rpm -qa on the new database: " + q.Describe();
+        return std::nullopt;
+      }
+      WriteFile(file, q.out);
+    }
+    if (convert) {
+      const std::string dbdir = root + "/var/lib/rpm";
+      const std::string sqlite_db = dbdir + "/rpmdb.sqlite";
+      RunResult dump = Run({"sqlite3", sqlite_db, "SELECT hnum, hex(blob) FROM Packages ORDER BY hnum"}, o);
+      if (dump.exit_code != 0) {
+        *reason = "sqlite3 " + sqlite_db + ": " + dump.Describe();
+        return std::nullopt;
+      }
+      std::vector<NdbEntry> entries = ParseSqliteHeaderDump(dump.out);
+      if (entries.size() != specs.size()) {
+        *reason = "sqlite3 listed " + std::to_string(entries.size()) + " header blobs in " + sqlite_db + ", not " +
+                  std::to_string(specs.size());
+        return std::nullopt;
+      }
+      // Several slot pages once the 254 slots of the first one would not hold the packages.
+      const uint32_t pages = static_cast<uint32_t>((entries.size() + 2 + 255) / 256);
+      WriteFile(dbdir + "/Packages.db", WriteNdb(entries, pages).file);
+      for (const char* f : {"rpmdb.sqlite", "rpmdb.sqlite-shm", "rpmdb.sqlite-wal", "rpmdb.sqlite-journal"}) {
+        std::error_code ec;
+        fs::remove(dbdir + "/" + f, ec);
+        if (ec) {
+          *reason = "removing " + dbdir + "/" + f + ": " + ec.message();
+          return std::nullopt;
+        }
+      }
     }
     if (!os_release.empty()) WriteFile(root + "/etc/os-release", os_release);
     return root;

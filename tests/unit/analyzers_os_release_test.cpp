@@ -2,6 +2,8 @@
 // debootstrap tree when present, and the files of the other distributions as they ship them.
 #include <gtest/gtest.h>
 
+#include "support/fixtures.h"
+
 #include "analyzers/os_release.h"
 #include "analyzers_test_util.h"
 
@@ -84,10 +86,11 @@ TEST_F(OSReleaseTest, AlpineMinirootfs) {
   }
 }
 
-TEST_F(OSReleaseTest, BookwormTreeIfPresent) {
-  auto os_release = ReadFile("/tmp/dbs/bookworm/etc/os-release");
-  auto debian_version = ReadFile("/tmp/dbs/bookworm/etc/debian_version");
-  if (!os_release || !debian_version) GTEST_SKIP() << "no /tmp/dbs/bookworm";
+TEST_F(OSReleaseTest, BookwormTree) {
+  CUSTOMS_DEBIAN_ROOTFS_OR_SKIP(root);
+  auto os_release = ReadFile(root + "/etc/os-release");  // a symlink to ../usr/lib/os-release
+  auto debian_version = ReadFile(root + "/etc/debian_version");
+  ASSERT_TRUE(os_release && debian_version) << root;
   auto os = Detect({{"etc/os-release", *os_release}, {"etc/debian_version", *debian_version}});
   ExpectOS(os, "debian", Trimmed(*debian_version), "bookworm");
   EXPECT_EQ(os->name, "Debian GNU/Linux 12 (bookworm)");
