@@ -180,6 +180,33 @@ PurlParts GenericParts(const Package& pkg, const std::optional<OSInfo>&) {
   return p;
 }
 
+// Application packages: the purl type is the ecosystem's; `split` cuts the name into namespace and
+// name at the last occurrence of that character ("@babel/core", "org.slf4j:slf4j-api",
+// "github.com/foo/bar", "symfony/console").
+PurlParts LangParts(const char* type, const Package& pkg, char split) {
+  PurlParts p;
+  p.type = type;
+  p.name = pkg.name;
+  p.version = pkg.version;
+  if (split) {
+    size_t cut = pkg.name.rfind(split);
+    if (cut != std::string::npos && cut > 0) {
+      p.ns = pkg.name.substr(0, cut);
+      p.name = pkg.name.substr(cut + 1);
+    }
+  }
+  return p;
+}
+
+PurlParts NpmParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("npm", pkg, '/'); }
+PurlParts PypiParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("pypi", pkg, 0); }
+PurlParts GolangParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("golang", pkg, '/'); }
+PurlParts CargoParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("cargo", pkg, 0); }
+PurlParts MavenParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("maven", pkg, ':'); }
+PurlParts GemParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("gem", pkg, 0); }
+PurlParts ComposerParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("composer", pkg, '/'); }
+PurlParts NugetParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("nuget", pkg, 0); }
+
 struct PurlMapping {
   std::string_view package_type;  // Package::type
   PurlParts (*parts)(const Package&, const std::optional<OSInfo>&);
@@ -190,6 +217,14 @@ constexpr PurlMapping kMappings[] = {
     {"apk", &ApkParts},
     {"dpkg", &DebParts},
     {"rpm", &RpmParts},
+    {"npm", &NpmParts},
+    {"pypi", &PypiParts},
+    {"golang", &GolangParts},
+    {"cargo", &CargoParts},
+    {"maven", &MavenParts},
+    {"gem", &GemParts},
+    {"composer", &ComposerParts},
+    {"nuget", &NugetParts},
 };
 
 }  // namespace

@@ -66,12 +66,15 @@ bool PackageLess(const Package& a, const Package& b) {
 }
 
 std::vector<Target> BuildTargets(const Inventory& inv) {
-  std::map<std::pair<std::string, std::string>, Target> by_key;  // (class, type)
+  // OS packages: one target per package type, named after the artifact and its OS. Application
+  // packages: one target per file they were read from (a lockfile, a binary), named by that path.
+  std::map<std::tuple<std::string, std::string, std::string>, Target> by_key;  // (class, type, file)
   for (const auto& p : inv.packages) {
     std::string cls(TargetClass(p.type));
-    auto& t = by_key[{cls, p.type}];
+    const bool os = cls == "os-pkgs";
+    auto& t = by_key[{cls, p.type, os ? std::string() : p.db_path}];
     if (t.packages.empty()) {
-      t.name = TargetName(inv);
+      t.name = os || p.db_path.empty() ? TargetName(inv) : p.db_path;
       t.cls = cls;
       t.type = p.type;
     }
@@ -81,7 +84,7 @@ std::vector<Target> BuildTargets(const Inventory& inv) {
   // "os-pkgs" before "lang-pkgs": OS packages first, as the report reads top-down.
   for (std::string_view cls : {"os-pkgs", "lang-pkgs"})
     for (auto& [key, t] : by_key)
-      if (key.first == cls) out.push_back(std::move(t));
+      if (std::get<0>(key) == cls) out.push_back(std::move(t));
   for (auto& t : out)
     std::stable_sort(t.packages.begin(), t.packages.end(),
                      [](const Package* a, const Package* b) { return PackageLess(*a, *b); });

@@ -183,3 +183,24 @@ TEST(PurlPackage, UnknownTypeIsGeneric) {
 
 }  // namespace
 }  // namespace customs
+
+// Application packages: the ecosystem's purl type, namespaces cut where the ecosystem puts them.
+TEST(PurlLang, EcosystemTypes) {
+  auto P = [](const char* type, const char* name, const char* version) {
+    customs::Package p;
+    p.type = type;
+    p.name = name;
+    p.version = version;
+    return customs::Purl(p, std::nullopt);
+  };
+  EXPECT_EQ(P("npm", "lodash", "4.17.15"), "pkg:npm/lodash@4.17.15");
+  EXPECT_EQ(P("npm", "@babel/core", "7.0.0"), "pkg:npm/%40babel/core@7.0.0");
+  EXPECT_EQ(P("pypi", "Django_Rest", "1.0"), "pkg:pypi/django-rest@1.0");
+  EXPECT_EQ(P("golang", "github.com/gorilla/context", "v1.1.1"), "pkg:golang/github.com/gorilla/context@v1.1.1");
+  EXPECT_EQ(P("golang", "stdlib", "v1.21.5"), "pkg:golang/stdlib@v1.21.5");
+  EXPECT_EQ(P("cargo", "smallvec", "0.6.13"), "pkg:cargo/smallvec@0.6.13");
+  EXPECT_EQ(P("maven", "org.apache.xmlgraphics:batik-anim", "1.9.1"), "pkg:maven/org.apache.xmlgraphics/batik-anim@1.9.1");
+  EXPECT_EQ(P("gem", "rails", "6.0.0"), "pkg:gem/rails@6.0.0");
+  EXPECT_EQ(P("composer", "symfony/console", "5.4.0"), "pkg:composer/symfony/console@5.4.0");
+  EXPECT_EQ(P("nuget", "Newtonsoft.Json", "12.0.1"), "pkg:nuget/Newtonsoft.Json@12.0.1");
+}
