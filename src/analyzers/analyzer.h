@@ -83,6 +83,11 @@ class Analyzer {
   // Per-file analyzers: called once per wanted file per layer that writes it. Thread-safe (const).
   virtual void Analyze(const AnalysisInput& /*in*/, AnalysisResult& /*out*/) const {}
 
+  // Whether the walker may keep this analyzer's (small) files in memory after the walk, so that a
+  // wanted path that is a link to them resolves without a re-read. Analyzers that want many files
+  // (every executable, every archive) say false.
+  virtual bool KeepContent() const { return true; }
+
   // View analyzers need several files together (the rpm database). They return true here; the
   // walker keeps their wanted files, and after the walk Analyze View is called once for each layer
   // that changed any of them, with the view as it stands after that layer.

@@ -131,7 +131,10 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
           }
           auto sp = std::make_shared<const std::string>(std::move(content));
           run_analyzers(m.path, sp);
-          if (view_wants || sp->size() <= kKeepForLinksBytes) {
+          bool keep = view_wants;
+          if (!keep && sp->size() <= kKeepForLinksBytes)
+            keep = std::all_of(wanting.begin(), wanting.end(), [](const Analyzer* a) { return a->KeepContent(); });
+          if (keep) {
             ls.kept.push_back({m.path, sp});
             captured[m.path] = sp;
           }

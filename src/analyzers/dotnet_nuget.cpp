@@ -1,0 +1,155 @@
+// .NET NuGet: packages.lock.json and *.deps.json.
+//
+// packages.lock.json (NuGet lock file, "version": 1 or 2):
+//   {"version": 1, "dependencies": {"net6.0": {"Newtonsoft.Json": {"type": "Direct",
+//     "requested": "[13.0.1, )", "resolved": "13.0.1", "contentHash": "...", "dependencies": {...}}}}}
+// type is Direct, Transitive, CentralTransitive or Project (a project reference: skipped). A package
+// locked for several target frameworks is one package; extra "direct" = "true" when any framework
+// lists it as Direct, "frameworks" = comma-separated target frameworks.
+//
+// *.deps.json (the runtime dependency manifest next to a built app):
+//   {"libraries": {"Newtonsoft.Json/13.0.1": {"type": "package", "sha512": "...", ...},
+//                  "MyApp/1.0.0": {"type": "project"}}}
+// Only "type": "package" libraries are packages.
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/text_util.h"
+
+namespace customs {
+
+namespace {
+
+using nlohmann::json;
+
+std::string_view BaseName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+Package MakeNuget(std::string name, std::string version, const std::string& db_path) {
+  Package p;
+  p.type = "nuget";
+  p.name = std::move(name);
+  p.version = std::move(version);
+  p.upstream = p.version;
+  p.src_name = p.name;
+  p.src_version = p.version;
+  p.src_upstream = p.version;
+  p.db_path = db_path;
+  return p;
+}
+
+std::string Str(const json& o, const char* key) {
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void ParseLock(const std::string& path, const json& doc, AnalysisResult& out) {
+  std::vector<Package> pkgs;
+  std::map<std::string, size_t> index;  // name \n version -> pkgs index
+  size_t bad = 0;
+  auto deps = doc.is_object() ? doc.find("dependencies") : doc.end();
+  if (!doc.is_object() || deps == doc.end() || !deps->is_object()) {
+    out.diagnostics.push_back({path, "no \"dependencies\" object; no packages read"});
+    out.package_dbs.push_back(PackageDB{path, "nuget", {}});
+    return;
+  }
+  for (const auto& [framework, entries] : deps->items()) {
+    if (!entries.is_object()) {
+      ++bad;
+      continue;
+    }
+    for (const auto& [name, e] : entries.items()) {
+      if (!e.is_object()) {
+        ++bad;
+        continue;
+      }
+      const std::string type = Str(e, "type");
+      if (type == "Project") continue;
+      const std::string version = Str(e, "resolved");
+      if (name.empty() || version.empty()) {
+        ++bad;
+        continue;
+      }
+      const std::string key = name + "\n" + version;
+      auto [it, fresh] = index.emplace(key, pkgs.size());
+      if (fresh) {
+        pkgs.push_back(MakeNuget(name, version, path));
+        pkgs.back().extra["direct"] = "false";
+      }
+      Package& p = pkgs[it->second];
+      if (type == "Direct") p.extra["direct"] = "true";
+      std::string& fw = p.extra["frameworks"];
+      if (("," + fw + ",").find("," + framework + ",") == std::string::npos) fw += (fw.empty() ? "" : ",") + framework;
+      if (auto d = e.find("dependencies"); d != e.end() && d->is_object())
+        for (const auto& [dep, v] : d->items()) text::PushUnique(p.depends, dep);
+    }
+  }
+  if (bad)
+    out.diagnostics.push_back({path, std::to_string(bad) + " malformed entr(y/ies) skipped (need an object with "
+                                                           "\"resolved\")"});
+  out.package_dbs.push_back(PackageDB{path, "nuget", std::move(pkgs)});
+}
+
+void ParseDeps(const std::string& path, const json& doc, AnalysisResult& out) {
+  std::vector<Package> pkgs;
+  size_t bad = 0;
+  auto libs = doc.is_object() ? doc.find("libraries") : doc.end();
+  if (!doc.is_object() || libs == doc.end() || !libs->is_object()) {
+    out.diagnostics.push_back({path, "no \"libraries\" object; no packages read"});
+    out.package_dbs.push_back(PackageDB{path, "nuget", {}});
+    return;
+  }
+  for (const auto& [key, lib] : libs->items()) {
+    if (!lib.is_object()) {
+      ++bad;
+      continue;
+    }
+    if (Str(lib, "type") != "package") continue;
+    const size_t slash = key.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == key.size()) {
+      ++bad;
+      continue;
+    }
+    Package p = MakeNuget(key.substr(0, slash), key.substr(slash + 1), path);
+    if (std::string sha = Str(lib, "sha512"); !sha.empty()) p.extra["checksum"] = sha;
+    pkgs.push_back(std::move(p));
+  }
+  if (bad)
+    out.diagnostics.push_back({path, std::to_string(bad) + " librar(y/ies) not of the form \"Name/Version\": {...} skipped"});
+  out.package_dbs.push_back(PackageDB{path, "nuget", std::move(pkgs)});
+}
+
+class DotnetNugetAnalyzer final : public Analyzer {
+ public:
+  std::string_view Name() const override { return "dotnet_nuget"; }
+  AnalyzerGroup Group() const override { return AnalyzerGroup::kLang; }
+  bool Wants(std::string_view path, const FileMeta&) const override {
+    const std::string_view base = BaseName(path);
+    return base == "packages.lock.json" || (base.ends_with(".deps.json") && base.size() > 10);
+  }
+  void Analyze(const AnalysisInput& in, AnalysisResult& out) const override {
+    const std::string path(in.path);
+    json doc = json::parse(in.content, nullptr, false);
+    if (doc.is_discarded()) {
+      out.diagnostics.push_back({path, "not valid JSON; no packages read"});
+      out.package_dbs.push_back(PackageDB{path, "nuget", {}});
+      return;
+    }
+    if (BaseName(in.path) == "packages.lock.json") ParseLock(path, doc, out);
+    else ParseDeps(path, doc, out);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Analyzer> Make_dotnet_nuget() { return std::make_unique<DotnetNugetAnalyzer>(); }
+
+}  // namespace customs
