@@ -138,8 +138,17 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
       if (alive(d.where, scan.index) || !view.Find(d.where)) inv.diagnostics.push_back(d);
     for (const auto& db : scan.result.package_dbs) db_by_path[db.path].push_back({scan.index, &db});
   }
+  // One pass over every layer's entries: which database files each layer rewrote, and its
+  // whiteouts (a history is then built from these, not by rescanning the layers per database).
+  std::vector<std::unordered_set<std::string_view>> rewrote(scans.size());
+  std::vector<std::vector<const FileMeta*>> deletions(scans.size());
+  for (size_t l = 0; l < scans.size(); ++l)
+    for (const FileMeta& m : scans[l].entries) {
+      if (m.type == FileType::kWhiteout || m.type == FileType::kOpaqueWhiteout) deletions[l].push_back(&m);
+      else if (db_by_path.count(m.path)) rewrote[l].insert(m.path);
+    }
   for (auto& [db_path, states] : db_by_path) {
-    const std::string& path = db_path;  // (a structured binding cannot be captured by the lambda below)
+    const std::string& path = db_path;
     const int last_layer = states.back().first;
     const PackageDB* last_db = states.back().second;
     if (!alive(path, last_layer)) continue;
@@ -152,9 +161,9 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
         h.states.push_back({l, it->second});
         continue;
       }
-      bool rewritten = std::any_of(scans[size_t(l)].entries.begin(), scans[size_t(l)].entries.end(),
-                                   [&](const FileMeta& m) { return m.path == path; });
-      if (rewritten || SquashedView::LayerDeletes(scans[size_t(l)], path)) h.states.push_back({l, nullptr});
+      bool deleted = std::any_of(deletions[size_t(l)].begin(), deletions[size_t(l)].end(),
+                                 [&](const FileMeta* m) { return SquashedView::Deletes(*m, path); });
+      if (rewrote[size_t(l)].count(path) || deleted) h.states.push_back({l, nullptr});
     }
     final_dbs.push_back(last_db);
     histories[last_db] = std::move(h);

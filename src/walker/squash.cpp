@@ -137,11 +137,15 @@ SquashedView::Resolution SquashedView::Resolve(std::string_view path, std::strin
   return Resolution::kFound;
 }
 
+bool SquashedView::Deletes(const FileMeta& m, std::string_view path) {
+  if (m.type == FileType::kWhiteout) return m.path == path || IsUnder(path, m.path);
+  if (m.type == FileType::kOpaqueWhiteout) return IsUnder(path, m.path);
+  return false;
+}
+
 bool SquashedView::LayerDeletes(const LayerScan& scan, std::string_view path) {
-  for (const FileMeta& m : scan.entries) {
-    if (m.type == FileType::kWhiteout && (m.path == path || IsUnder(path, m.path))) return true;
-    if (m.type == FileType::kOpaqueWhiteout && IsUnder(path, m.path)) return true;
-  }
+  for (const FileMeta& m : scan.entries)
+    if (Deletes(m, path)) return true;
   return false;
 }
 

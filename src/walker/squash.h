@@ -34,6 +34,8 @@ class SquashedView {
 
   // True when layer `scan` deletes `path`: a whiteout of it or of an ancestor, or an opaque ancestor.
   static bool LayerDeletes(const LayerScan& scan, std::string_view path);
+  // True when the whiteout or opaque-whiteout entry `m` deletes `path`.
+  static bool Deletes(const FileMeta& m, std::string_view path);
 
  private:
   void EraseSubtree(const std::string& dir);
