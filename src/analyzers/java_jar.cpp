@@ -167,6 +167,9 @@ class ArchiveReader {
                 const std::vector<PomProps>& poms, const std::map<std::string, std::string>* manifest) {
     const std::string archive = depth == 0 ? "" : location;
     const FileNameId fid = ParseFileName(file_name);
+    // A Debian alias path of a JAR the repository also holds under its real version: that path
+    // reports it; identifying it here again (by a made-up version) would be wrong twice.
+    if (depth == 0 && FromRepositoryPath(db_path_).debian_alias) return;
     if (!poms.empty()) {
       for (const auto& p : poms) Add(p.group, p.artifact, p.version, "pom.properties", archive);
       // A shaded JAR carries the pom.properties of what it embeds: when none of them names the

@@ -160,6 +160,14 @@ RepoCoords FromRepositoryPath(std::string_view path) {
   c.group = std::move(group);
   c.artifact = artifact;
   c.version = version;
+  // "debian", or digits-and-dots ending in ".x" ("0.x", "1.2.x").
+  bool generic = version == "debian";
+  if (!generic && version.size() > 2 && version.ends_with(".x")) {
+    generic = true;
+    for (char ch : version.substr(0, version.size() - 2))
+      if (!(std::isdigit(static_cast<unsigned char>(ch)) || ch == '.')) generic = false;
+  }
+  c.debian_alias = generic;
   return c;
 }
 

@@ -37,6 +37,9 @@ FileNameId ParseFileName(std::string_view file_name);
 // "org/foo/bar/1.0/bar-1.0[-classifier].jar"): {org.foo, bar, 1.0}; empty otherwise.
 struct RepoCoords {
   std::string group, artifact, version;
+  // Debian's maven-repo-helper also installs each JAR under made-up versions ("debian", "1.x"):
+  // the same file as the real-version path, not a version of its own.
+  bool debian_alias = false;
 };
 RepoCoords FromRepositoryPath(std::string_view path);
 
