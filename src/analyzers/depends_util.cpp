@@ -60,4 +60,50 @@ void ResolveDepends(std::vector<Package>& packages, const std::vector<Capabiliti
   }
 }
 
+std::string PinnedDepends(std::string_view name, std::string_view version) {
+  std::string out(name);
+  if (!version.empty()) out += "@" + std::string(version);
+  return out;
+}
+
+std::string FoldCase(std::string_view name) { return text::Lower(name); }
+
+std::string Pep503Name(std::string_view name) {
+  std::string out;
+  bool sep = false;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == '.') {
+      sep = true;
+      continue;
+    }
+    if (sep && !out.empty()) out.push_back('-');
+    sep = false;
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return out;
+}
+
+void LockIndex::Add(std::string_view name, std::string_view version) {
+  if (name.empty() || version.empty()) return;
+  by_key_[Key(name)].emplace(std::string(name), std::string(version));
+}
+
+std::string LockIndex::Pin(std::string_view name) const {
+  auto it = by_key_.find(Key(name));
+  if (it == by_key_.end()) return std::string(name);
+  std::set<std::string> versions;
+  for (const auto& nv : it->second) versions.insert(nv.second);
+  if (versions.size() != 1) return std::string(name);
+  // Two spellings of one version under the same key: the first in order, so the answer is stable.
+  return PinnedDepends(it->second.begin()->first, *versions.begin());
+}
+
+std::string LockIndex::Pin(std::string_view name, std::string_view version) const {
+  auto it = by_key_.find(Key(name));
+  if (it != by_key_.end())
+    for (const auto& [n, v] : it->second)
+      if (v == version) return PinnedDepends(n, v);
+  return PinnedDepends(name, version);
+}
+
 }  // namespace customs

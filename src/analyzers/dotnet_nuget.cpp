@@ -5,12 +5,16 @@
 //     "requested": "[13.0.1, )", "resolved": "13.0.1", "contentHash": "...", "dependencies": {...}}}}}
 // type is Direct, Transitive, CentralTransitive or Project (a project reference: skipped). A package
 // locked for several target frameworks is one package; extra "direct" = "true" when any framework
-// lists it as Direct, "frameworks" = comma-separated target frameworks.
+// lists it as Direct, "frameworks" = comma-separated target frameworks. An entry's "dependencies"
+// (name -> requested range) are pinned to "name@version" (core/types.h), the version the same
+// framework resolved for that name.
 //
 // *.deps.json (the runtime dependency manifest next to a built app):
 //   {"libraries": {"Newtonsoft.Json/13.0.1": {"type": "package", "sha512": "...", ...},
 //                  "MyApp/1.0.0": {"type": "project"}}}
-// Only "type": "package" libraries are packages.
+// Only "type": "package" libraries are packages. "targets" ({"<framework>[/<rid>]": {"Name/Version":
+// {"dependencies": {"Dep": "1.0.0"}}}}) give each library's dependencies at their exact versions:
+// "depends" = "Dep@1.0.0" (core/types.h), the union over the targets.
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
 
 namespace customs {
@@ -66,6 +71,10 @@ void ParseLock(const std::string& path, const json& doc, AnalysisResult& out) {
       ++bad;
       continue;
     }
+    // What this framework resolved each name to (NuGet ids are case-insensitive).
+    LockIndex resolved(FoldCase);
+    for (const auto& [name, e] : entries.items())
+      if (e.is_object() && Str(e, "type") != "Project") resolved.Add(name, Str(e, "resolved"));
     for (const auto& [name, e] : entries.items()) {
       if (!e.is_object()) {
         ++bad;
@@ -89,7 +98,7 @@ void ParseLock(const std::string& path, const json& doc, AnalysisResult& out) {
       std::string& fw = p.extra["frameworks"];
       if (("," + fw + ",").find("," + framework + ",") == std::string::npos) fw += (fw.empty() ? "" : ",") + framework;
       if (auto d = e.find("dependencies"); d != e.end() && d->is_object())
-        for (const auto& [dep, v] : d->items()) text::PushUnique(p.depends, dep);
+        for (const auto& [dep, v] : d->items()) text::PushUnique(p.depends, resolved.Pin(dep));
     }
   }
   if (bad)
@@ -107,6 +116,19 @@ void ParseDeps(const std::string& path, const json& doc, AnalysisResult& out) {
     out.package_dbs.push_back(PackageDB{path, "nuget", {}});
     return;
   }
+  // "Name/Version" -> its dependencies, pinned, over every target.
+  std::map<std::string, std::vector<std::string>> deps_of;
+  if (auto targets = doc.find("targets"); targets != doc.end() && targets->is_object())
+    for (const auto& [target, entries] : targets->items()) {
+      if (!entries.is_object()) continue;
+      for (const auto& [key, e] : entries.items()) {
+        auto d = e.is_object() ? e.find("dependencies") : e.end();
+        if (!e.is_object() || d == e.end() || !d->is_object()) continue;
+        auto& out_deps = deps_of[key];
+        for (const auto& [dep, v] : d->items())
+          text::PushUnique(out_deps, v.is_string() ? PinnedDepends(dep, v.get<std::string>()) : dep);
+      }
+    }
   for (const auto& [key, lib] : libs->items()) {
     if (!lib.is_object()) {
       ++bad;
@@ -120,6 +142,7 @@ void ParseDeps(const std::string& path, const json& doc, AnalysisResult& out) {
     }
     Package p = MakeNuget(key.substr(0, slash), key.substr(slash + 1), path);
     if (std::string sha = Str(lib, "sha512"); !sha.empty()) p.extra["checksum"] = sha;
+    if (auto d = deps_of.find(key); d != deps_of.end()) p.depends = d->second;
     pkgs.push_back(std::move(p));
   }
   if (bad)

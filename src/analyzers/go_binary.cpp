@@ -6,14 +6,19 @@
 //   - one package per "dep" module; a replaced module is reported under the replacement's path and
 //     version with extra "replaces" = original path (and "replaces_version"); a replacement by a
 //     local directory (no version) keeps the original path/version and records extra "replaced_by";
-//   - the main module ("mod" line) with extra "main" = "true" (its version is often "(devel)");
+//   - the main module ("mod" line) with extra "main" = "true" (its version is often "(devel)"); it
+//     depends on every dependency module and on "stdlib" ("name@version", core/types.h): the build
+//     info lists the modules linked in, not who imports whom. Go writes "dep" lines only with a "mod"
+//     line, so whenever there are dependencies the main module is there to hold them;
 //   - "stdlib" at the toolchain version in the form OSV's Go ecosystem uses ("go1.21.5" ->
 //     "v1.21.5"), the original in extra "toolchain".
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/go_elf_util.h"
 
 namespace customs {
@@ -96,14 +101,19 @@ class GoBinaryAnalyzer final : public Analyzer {
 
     PackageDB db{path, "golang", {}};
     for (const auto& m : mi.deps) db.packages.push_back(ModulePackage(path, m));
+    Package std_pkg = MakePackage(path, "stdlib", GoToolchainToSemver(bi->go_version));
+    std_pkg.extra["toolchain"] = bi->go_version;
     if (mi.main) {
       Package p = ModulePackage(path, *mi.main);
       p.extra["main"] = "true";
       if (!mi.path.empty()) p.extra["package"] = mi.path;
+      for (const auto& d : db.packages) {
+        std::string entry = PinnedDepends(d.name, d.version);
+        if (std::find(p.depends.begin(), p.depends.end(), entry) == p.depends.end()) p.depends.push_back(entry);
+      }
+      p.depends.push_back(PinnedDepends(std_pkg.name, std_pkg.version));
       db.packages.push_back(std::move(p));
     }
-    Package std_pkg = MakePackage(path, "stdlib", GoToolchainToSemver(bi->go_version));
-    std_pkg.extra["toolchain"] = bi->go_version;
     db.packages.push_back(std::move(std_pkg));
     for (auto& p : db.packages) p.arch = goarch;
     if (mi.malformed_lines)

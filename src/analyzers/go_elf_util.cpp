@@ -133,6 +133,23 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 
 bool IsElf(std::string_view data) { return data.size() >= 4 && data.substr(0, 4) == "\x7f" "ELF"; }
 
+bool LooksLikeExecutable(std::string_view path, uint32_t mode, uint64_t size) {
+  constexpr uint64_t kMinSize = 4096;  // smaller than any linked program
+  if ((mode & 0111) == 0 || size < kMinSize) return false;
+  const size_t slash = path.rfind('/');
+  const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (base.find(".so.") != std::string_view::npos) return false;
+  static constexpr std::string_view kSuffixes[] = {
+      ".so",  ".a",   ".o",   ".ko",  ".py",   ".pyc",  ".pl",  ".pm",   ".rb",   ".sh",  ".bash",
+      ".js",  ".mjs", ".ts",  ".php", ".lua",  ".tcl",  ".txt", ".md",   ".json", ".xml", ".yaml",
+      ".yml", ".conf", ".cfg", ".ini", ".html", ".css", ".png", ".jpg", ".gif",  ".svg", ".jar",
+      ".class", ".h", ".c",  ".cc", ".cpp", ".go",  ".rs",  ".gz",  ".xz",  ".zst", ".bz2", ".zip",
+      ".tar", ".pem", ".crt", ".key", ".mo", ".dll", ".exe", ".dylib", ".ps1", ".bat"};
+  for (std::string_view s : kSuffixes)
+    if (base.ends_with(s)) return false;
+  return true;
+}
+
 std::optional<Elf> ParseElf(std::string_view data, std::string* error) {
   auto fail = [&](const char* msg) -> std::optional<Elf> {
     if (error) *error = msg;

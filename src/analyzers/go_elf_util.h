@@ -34,6 +34,12 @@ struct Elf {
 // True when `data` starts with the ELF magic.
 bool IsElf(std::string_view data);
 
+// The claim the ELF analyzers share (go_binary.cpp keeps its own copy of the same rule): a regular
+// file with an executable bit, at least 4 KiB, whose name does not say it is a script, a library or
+// data. Every analyzer that reads executables should use this same rule: the walker then reads each
+// such file once and hands the same bytes to all of them, and claims no extra files.
+bool LooksLikeExecutable(std::string_view path, uint32_t mode, uint64_t size);
+
 // Parses the ELF header and its program/section headers. nullopt (and `error`) when the header
 // itself is malformed.
 std::optional<Elf> ParseElf(std::string_view data, std::string* error);

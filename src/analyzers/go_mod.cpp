@@ -1,12 +1,29 @@
 // go.mod: the module's requirements (golang.org/ref/mod#go-mod-file). Hand-written parser of the
 // line-based grammar: "module", "go", "toolchain", "require", "replace", "exclude", "retract", each
-// either on one line or as a parenthesized block. Reported as PackageDB{path, "golang"}:
+// either on one line or as a parenthesized block. Reported as PackageDB{path of go.mod, "golang"}:
 //   - one package per required module; "// indirect" -> extra direct=false (else direct=true);
 //   - "replace OLD [V] => NEW V" reports NEW at V with extra "replaces" = OLD; a replacement by a
 //     local directory keeps OLD at its required version with extra "replaced_by" = the directory;
 //   - the "go" directive goes to extra "go" of every package ("toolchain" to extra "toolchain").
-// go.sum lists hashes of every module version the build may consult, not the selected ones, so it
-// is not read as an inventory (it would report superseded versions).
+//
+// go.sum (golang.org/ref/mod#go-sum-files) holds "PATH VERSION h1:HASH" (the module's code was
+// downloaded) and "PATH VERSION/go.mod h1:HASH" (only its go.mod was read, to resolve versions) lines
+// for every module version the build may consult, superseded versions included. It is read only
+// where go.mod is incomplete: since Go 1.17 (module graph pruning) go.mod lists every module that
+// provides a package to the build, "// indirect" ones included, and go.sum adds nothing. With a "go"
+// directive below 1.17, or none (the go command then assumes 1.16), go.mod lists only what the module
+// requires itself, and the rest of the build list lives in go.sum: there, each module path with a
+// code hash ("/go.mod"-only lines do not count) that go.mod does not already report becomes one
+// package at its highest such version in Go's semver order (what minimal version selection picks
+// from versions that all were downloaded), with extra indirect=true, direct=false, source=go.sum.
+// Those packages form a second PackageDB{path of go.sum, "golang"}, so that the layer that wrote
+// go.sum is the one they are attributed to.
+//
+// go.mod and go.sum of one directory must be read together, so the analyzer is a view analyzer
+// (NeedsView): the walker keeps every go.mod and go.sum, and AnalyzeView sees them as they stand
+// after each layer that changed any of them. Analyze (one go.mod alone, as if without go.sum) is
+// kept for direct use. As with every view analyzer, a go.mod reached only through a symlink is not
+// read.
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +32,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/text_util.h"
+#include "version/version.h"
 
 namespace customs {
 
@@ -37,6 +55,26 @@ std::string Unquote(std::string_view s) {
 
 bool IsLocalPath(std::string_view p) {
   return p.starts_with("./") || p.starts_with("../") || p.starts_with("/") || p == "." || p == "..";
+}
+
+// Whether a go.mod with this "go" directive lists the whole build list (Go >= 1.17). A missing
+// directive means 1.16; one that does not start with MAJOR.MINOR is taken as complete (nothing is
+// added from go.sum on a guess).
+bool ListsWholeBuild(std::string_view go) {
+  if (go.empty()) return false;
+  auto number = [&](uint64_t& v) {
+    size_t n = 0;
+    v = 0;
+    while (n < go.size() && go[n] >= '0' && go[n] <= '9' && n < 9) v = v * 10 + uint64_t(go[n++] - '0');
+    go.remove_prefix(n);
+    return n > 0;
+  };
+  uint64_t major = 0, minor = 0;
+  if (!number(major)) return true;
+  if (go.empty() || go.front() != '.') return major != 1;
+  go.remove_prefix(1);
+  if (!number(minor)) return true;
+  return major != 1 || minor >= 17;
 }
 
 class GoModParser {
@@ -73,6 +111,60 @@ class GoModParser {
     }
     if (!block.empty()) Malformed(line_no, "unterminated \"" + block + " (\" block");
     Emit(out);
+  }
+
+  // The modules of go.sum that the incomplete go.mod leaves out (see the file comment). Call after Parse.
+  void ParseSum(std::string_view sum_path, std::string_view content, AnalysisResult& out) const {
+    if (ListsWholeBuild(go_)) return;
+    const std::string path(sum_path);
+    const version::Comparator* cmp = version::ComparatorFor("go");
+    if (!cmp) return;
+    std::map<std::string, std::string> best;  // module path -> highest version with a code hash
+    size_t malformed = 0, line_no = 0;
+    std::string first_malformed;
+    for (std::string_view line : text::Lines(content)) {
+      ++line_no;
+      auto w = text::Words(line);
+      if (w.empty()) continue;
+      if (w.size() != 3 || w[2].find(':') == std::string_view::npos || !cmp->Valid(w[1])) {
+        if (!(w.size() == 3 && w[1].ends_with("/go.mod")) && malformed++ == 0)
+          first_malformed = "line " + std::to_string(line_no);
+        continue;
+      }
+      auto [it, fresh] = best.emplace(std::string(w[0]), std::string(w[1]));
+      if (!fresh && cmp->Compare(w[1], it->second) > 0) it->second = std::string(w[1]);
+    }
+    if (malformed)
+      out.diagnostics.push_back({path, std::to_string(malformed) + " malformed line(s) ignored (first: " +
+                                           first_malformed + ")"});
+    // go.mod already reports its requirements (under their replacement when replaced).
+    std::map<std::string, bool> reported;
+    for (const Require& r : requires_) reported[r.path] = true;
+    for (const Package& p : Packages()) reported[p.name] = true;
+    if (!module_.empty()) reported[module_] = true;
+    PackageDB db{path, "golang", {}};
+    for (const auto& [mod, ver] : best) {
+      if (reported.count(mod)) continue;
+      Package p;
+      p.type = "golang";
+      p.name = mod;
+      p.version = ver;
+      // A replace directive applies to the whole build: go.sum then holds the replacement's hash.
+      for (const Replace& x : replaces_)
+        if (x.new_path == mod && x.new_version == ver && !IsLocalPath(x.new_path)) {
+          p.extra["replaces"] = x.old_path;
+          if (!x.old_version.empty()) p.extra["replaces_version"] = x.old_version;
+        }
+      p.extra["indirect"] = "true";
+      p.extra["direct"] = "false";
+      p.extra["source"] = "go.sum";
+      if (!go_.empty()) p.extra["go"] = go_;
+      if (!module_.empty()) p.extra["module"] = module_;
+      p.upstream = p.src_version = p.src_upstream = p.version;
+      p.db_path = path;
+      db.packages.push_back(std::move(p));
+    }
+    out.package_dbs.push_back(std::move(db));
   }
 
  private:
@@ -118,7 +210,11 @@ class GoModParser {
     if (malformed_)
       out.diagnostics.push_back({path_, std::to_string(malformed_) + " malformed line(s) ignored (first: " +
                                             first_malformed_ + ")"});
-    PackageDB db{path_, "golang", {}};
+    out.package_dbs.push_back(PackageDB{path_, "golang", Packages()});
+  }
+
+  std::vector<Package> Packages() const {
+    std::vector<Package> pkgs;
     for (const Require& r : requires_) {
       Package p;
       p.type = "golang";
@@ -148,9 +244,9 @@ class GoModParser {
       p.src_version = p.version;
       p.src_upstream = p.version;
       p.db_path = path_;
-      db.packages.push_back(std::move(p));
+      pkgs.push_back(std::move(p));
     }
-    out.package_dbs.push_back(std::move(db));
+    return pkgs;
   }
 
   std::string path_;
@@ -161,17 +257,33 @@ class GoModParser {
   std::string first_malformed_;
 };
 
+bool IsNamed(std::string_view path, std::string_view base) {
+  return path == base || (path.size() > base.size() && path.ends_with(base) && path[path.size() - base.size() - 1] == '/');
+}
+
 class GoModAnalyzer final : public Analyzer {
  public:
   std::string_view Name() const override { return "go_mod"; }
   AnalyzerGroup Group() const override { return AnalyzerGroup::kLang; }
   bool Wants(std::string_view path, const FileMeta&) const override {
-    if (path != "go.mod" && !path.ends_with("/go.mod")) return false;
+    if (!IsNamed(path, "go.mod") && !IsNamed(path, "go.sum")) return false;
     // Vendored copies and the module download cache hold other modules' go.mod files.
     return path.find("vendor/") == std::string_view::npos && path.find("pkg/mod/") == std::string_view::npos;
   }
   void Analyze(const AnalysisInput& in, AnalysisResult& out) const override {
-    GoModParser(in.path).Parse(in.content, out);
+    if (IsNamed(in.path, "go.mod")) GoModParser(in.path).Parse(in.content, out);
+  }
+  bool NeedsView() const override { return true; }
+  void AnalyzeView(const FileView& view, int /*layer*/, AnalysisResult& out) const override {
+    for (const std::string& path : view.Paths()) {
+      if (!IsNamed(path, "go.mod")) continue;
+      auto mod = view.Read(path);
+      if (!mod) continue;
+      GoModParser parser(path);
+      parser.Parse(*mod, out);
+      const std::string sum_path = path.substr(0, path.size() - 6) + "go.sum";
+      if (auto sum = view.Read(sum_path)) parser.ParseSum(sum_path, *sum, out);
+    }
   }
 };
 

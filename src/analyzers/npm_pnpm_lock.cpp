@@ -7,6 +7,10 @@
 // The project's own dependencies ("dependencies"/"devDependencies"/"optionalDependencies" at the top
 // in v5/v6, under "importers.<dir>" in v9 and in workspaces) make a package direct; in v9, where
 // entries carry no dev flag, a direct dependency listed only under devDependencies is dev.
+// Dependency maps give the version used ("1.2.3", with a peer suffix "_react@17.0.2" in v5 or
+// "(react@17.0.2)" in v6/v9, or the id of an aliased or non-registry package): depends entries are
+// pinned ("name@version", core/types.h) with the suffix stripped as for the package ids; links to
+// workspace folders ("link:../lib") and versions that are paths or URLs keep the bare name.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -18,6 +22,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/npm_util.h"
 #include "analyzers/text_util.h"
 
@@ -64,6 +69,38 @@ bool SplitId(std::string_view id, std::string& name, std::string& version) {
   if (name.empty() || version.empty() || name == "@") return false;
   // Versions of non-registry packages are URLs or paths; callers prefer the entry's fields then.
   return version.find('/') == std::string::npos && version.find(':') == std::string::npos;
+}
+
+// The dependency `name` at `value` (a dependency map's value), pinned when the value says which
+// registry version it is.
+std::string PinDependency(const std::string& name, std::string_view value) {
+  if (value.starts_with("link:") || value.starts_with("file:") || value.empty()) return name;
+  std::string real = name, version;
+  if (value.starts_with("/")) {
+    // An id: aliased ("/real/1.0.0", "/real@1.0.0") or not from the registry.
+    if (!SplitId(value, real, version)) return name;
+    return PinnedDepends(real, version);
+  }
+  value = value.substr(0, value.find('('));
+  value = value.substr(0, value.find('_'));
+  size_t at = value.find('@', 1);
+  if (at != std::string_view::npos) {  // v9 alias: "real@1.0.0"
+    real = std::string(value.substr(0, at));
+    value = value.substr(at + 1);
+  }
+  if (value.empty() || value.find('/') != std::string_view::npos || value.find(':') != std::string_view::npos)
+    return name;
+  return PinnedDepends(real, value);
+}
+
+// The pinned entries of a dependency map.
+void PinnedMap(const YAML::Node& n, const char* key, std::vector<std::string>& out) {
+  if (!n.IsMap()) return;
+  YAML::Node m = n[key];
+  if (!m || !m.IsMap()) return;
+  for (auto it = m.begin(); it != m.end(); ++it)
+    if (it->first.IsScalar())
+      text::PushUnique(out, PinDependency(it->first.Scalar(), it->second.IsScalar() ? it->second.Scalar() : ""));
 }
 
 struct Importer {
@@ -137,14 +174,14 @@ void Parse(const std::string& path, std::string_view content, AnalysisResult& ou
       if (!tarball.empty()) p.extra["resolved"] = tarball;
       if (Scalar(e, "dev") == "true") p.extra["dev"] = "true";
       if (Scalar(e, "optional") == "true") p.extra["optional"] = "true";
-      MapKeys(e, "dependencies", p.depends);
-      MapKeys(e, "optionalDependencies", p.depends);
+      PinnedMap(e, "dependencies", p.depends);
+      PinnedMap(e, "optionalDependencies", p.depends);
       // v9: every snapshot of this package ("name@1.0.0" and "name@1.0.0(peer@2.0.0)").
       auto snaps = snapshot_by_id.find(id);
       if (snaps != snapshot_by_id.end())
         for (const YAML::Node& s : snaps->second) {
-          MapKeys(s, "dependencies", p.depends);
-          MapKeys(s, "optionalDependencies", p.depends);
+          PinnedMap(s, "dependencies", p.depends);
+          PinnedMap(s, "optionalDependencies", p.depends);
         }
       if (know_direct) {
         bool prod = imp.prod.count(name) > 0, dev = imp.dev.count(name) > 0;

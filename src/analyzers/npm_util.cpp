@@ -61,6 +61,19 @@ std::string_view NameOfSpec(std::string_view spec) {
   return at == std::string_view::npos ? spec : spec.substr(0, at);
 }
 
+std::vector<std::string> LookupDirs(std::string_view dir, std::string_view dep) {
+  std::vector<std::string> out;
+  const std::string tail = "node_modules/" + std::string(dep);
+  while (!dir.empty()) {
+    const size_t slash = dir.rfind('/');
+    std::string_view last = slash == std::string_view::npos ? dir : dir.substr(slash + 1);
+    if (last != "node_modules") out.push_back(std::string(dir) + "/" + tail);
+    dir = slash == std::string_view::npos ? std::string_view() : dir.substr(0, slash);
+  }
+  out.push_back(tail);
+  return out;
+}
+
 Package NewPackage(std::string name, std::string version, const std::string& db_path, std::string source) {
   Package p;
   p.type = "npm";

@@ -28,6 +28,12 @@ std::string NameFromInstallPath(std::string_view path);
 // not a separator). No '@' after the first character: the whole string.
 std::string_view NameOfSpec(std::string_view spec);
 
+// Node.js's module lookup: the directories where `dep` is looked for when required from the package
+// directory `dir` (relative to the root of the tree, no trailing '/'; "" for the root), nearest
+// first: "<dir>/node_modules/<dep>", then the same under each ancestor that is not itself a
+// node_modules directory, ending with "node_modules/<dep>" at the root.
+std::vector<std::string> LookupDirs(std::string_view dir, std::string_view dep);
+
 // A new npm package.
 Package NewPackage(std::string name, std::string version, const std::string& db_path, std::string source);
 

@@ -7,12 +7,17 @@
 // resolved, integrity, ...) or "key:" opening a block of four-space-indented "name range" lines
 // (dependencies, optionalDependencies). Values may be double-quoted. An alias descriptor
 // ("alias@npm:real@^1") names the real package. The file says nothing of direct or dev.
+// A dependency "name range" is the entry whose header lists the descriptor "name@range": it is
+// pinned to that entry's version ("name@version", core/types.h).
 //
 // Berry (yarn 2+, has "__metadata"): YAML (read with yaml-cpp). Keys are comma-separated
 // descriptors, values hold version, resolution ("lodash@npm:4.17.21"), dependencies, checksum,
 // languageName, linkType. Workspace entries ("app@workspace:.") are the project itself (skipped);
-// the root workspace's dependencies are the direct ones.
+// the root workspace's dependencies are the direct ones. Dependencies "name: range" are pinned
+// through the entry whose key lists "name@range" (berry writes npm ranges without the "npm:" its
+// keys carry, so "name@npm:range" is tried too).
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -22,6 +27,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/npm_util.h"
 #include "analyzers/text_util.h"
 
@@ -80,6 +86,32 @@ std::string RealName(std::string_view descriptor) {
   return std::string(name);
 }
 
+// The comma-separated descriptors of an entry's header or key, unquoted ("a@^1", "a@^1.2").
+std::vector<std::string> Descriptors(std::string_view header) {
+  std::vector<std::string> out;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i <= header.size(); ++i) {
+    if (i < header.size() && header[i] == '"') quoted = !quoted;
+    if (i == header.size() || (header[i] == ',' && !quoted)) {
+      std::string d = Unquote(header.substr(start, i - start));
+      if (!d.empty()) out.push_back(std::move(d));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+// Descriptor -> "name@version" of the entry that satisfies it.
+using DescriptorMap = std::map<std::string, std::string>;
+
+// The dependency "name range" pinned through the descriptors; `berry` also tries "name@npm:range".
+std::string PinDescriptor(const DescriptorMap& pins, const std::string& name, const std::string& range, bool berry) {
+  auto it = pins.find(name + "@" + range);
+  if (it == pins.end() && berry && !range.starts_with("npm:")) it = pins.find(name + "@npm:" + range);
+  return it == pins.end() ? name : it->second;
+}
+
 class ClassicParser {
  public:
   explicit ClassicParser(std::string path) : path_(std::move(path)) {}
@@ -114,11 +146,17 @@ class ClassicParser {
       } else {
         if (block_ == "dependencies" || block_ == "optionalDependencies") {
           auto [k, v] = KeyValue(body);
-          if (!k.empty()) text::PushUnique(pkg_.depends, k);
+          if (!k.empty()) deps_.emplace_back(k, v);
         }
       }
     }
     Finish();
+    DescriptorMap pins;
+    for (size_t i = 0; i < pkgs_.size(); ++i)
+      for (const auto& d : descriptors_[i]) pins.emplace(d, PinnedDepends(pkgs_[i].name, pkgs_[i].version));
+    for (size_t i = 0; i < pkgs_.size(); ++i)
+      for (const auto& [name, range] : raw_deps_[i])
+        text::PushUnique(pkgs_[i].depends, PinDescriptor(pins, name, range, /*berry=*/false));
     if (malformed_ > 0)
       out.diagnostics.push_back({path_, std::to_string(malformed_) + " malformed line(s) ignored (first at line " +
                                             std::to_string(first_malformed_) + ")"});
@@ -130,21 +168,15 @@ class ClassicParser {
  private:
   void StartEntry(std::string_view header, size_t line_no) {
     // The first descriptor names the package.
-    std::string_view first = header;
-    bool quoted = false;
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == '"') quoted = !quoted;
-      if (header[i] == ',' && !quoted) {
-        first = header.substr(0, i);
-        break;
-      }
-    }
-    std::string name = RealName(Unquote(first));
+    std::vector<std::string> descriptors = Descriptors(header);
+    std::string name = descriptors.empty() ? std::string() : RealName(descriptors.front());
     if (name.empty()) {
       Malformed(line_no);
       return;
     }
     pkg_ = npm::NewPackage(name, "", path_, "yarn.lock");
+    descriptors_now_ = std::move(descriptors);
+    deps_.clear();
     block_.clear();
     open_ = true;
   }
@@ -158,6 +190,8 @@ class ClassicParser {
     }
     pkg_.upstream = pkg_.src_version = pkg_.src_upstream = pkg_.version;
     pkgs_.push_back(std::move(pkg_));
+    descriptors_.push_back(std::move(descriptors_now_));
+    raw_deps_.push_back(std::move(deps_));
   }
 
   void Malformed(size_t line_no) {
@@ -168,7 +202,12 @@ class ClassicParser {
   Package pkg_;
   bool open_ = false;
   std::string block_;
+  std::vector<std::string> descriptors_now_;
+  std::vector<std::pair<std::string, std::string>> deps_;  // (name, range) of the open entry
   std::vector<Package> pkgs_;
+  // Per package of pkgs_: the descriptors its header lists, its dependencies as (name, range).
+  std::vector<std::vector<std::string>> descriptors_;
+  std::vector<std::vector<std::pair<std::string, std::string>>> raw_deps_;
   size_t malformed_ = 0, first_malformed_ = 0, no_version_ = 0;
 };
 
@@ -187,6 +226,15 @@ void MapKeys(const YAML::Node& n, const char* key, std::vector<std::string>& out
     if (it->first.IsScalar()) text::PushUnique(out, it->first.Scalar());
 }
 
+// The (name, range) pairs of a dependency map.
+void MapPairs(const YAML::Node& n, const char* key, std::vector<std::pair<std::string, std::string>>& out) {
+  if (!n.IsMap()) return;
+  YAML::Node m = n[key];
+  if (!m || !m.IsMap()) return;
+  for (auto it = m.begin(); it != m.end(); ++it)
+    if (it->first.IsScalar()) out.emplace_back(it->first.Scalar(), it->second.IsScalar() ? it->second.Scalar() : "");
+}
+
 void ParseBerry(const std::string& path, std::string_view content, AnalysisResult& out) {
   YAML::Node doc;
   try {
@@ -200,6 +248,8 @@ void ParseBerry(const std::string& path, std::string_view content, AnalysisResul
     return;
   }
   std::vector<Package> pkgs;
+  std::vector<std::vector<std::pair<std::string, std::string>>> raw_deps;  // per package: (name, range)
+  DescriptorMap pins;
   std::vector<std::string> root_deps;
   bool have_root = false;
   size_t skipped = 0;
@@ -227,10 +277,15 @@ void ParseBerry(const std::string& path, std::string_view content, AnalysisResul
     p.extra["resolved"] = resolution;
     std::string checksum = Scalar(e, "checksum");
     if (!checksum.empty()) p.extra["checksum"] = checksum;
-    MapKeys(e, "dependencies", p.depends);
-    MapKeys(e, "optionalDependencies", p.depends);
+    for (const auto& d : Descriptors(it->first.Scalar())) pins.emplace(d, PinnedDepends(p.name, p.version));
+    raw_deps.emplace_back();
+    MapPairs(e, "dependencies", raw_deps.back());
+    MapPairs(e, "optionalDependencies", raw_deps.back());
     pkgs.push_back(std::move(p));
   }
+  for (size_t i = 0; i < pkgs.size(); ++i)
+    for (const auto& [name, range] : raw_deps[i])
+      text::PushUnique(pkgs[i].depends, PinDescriptor(pins, name, range, /*berry=*/true));
   if (have_root)
     for (auto& p : pkgs)
       p.extra["direct"] =

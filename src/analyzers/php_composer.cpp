@@ -2,7 +2,9 @@
 // (Composer 1: a JSON array of packages; Composer 2: {"packages": [...], "dev": bool,
 // "dev-package-names": [...]}). Each package object has "name" ("vendor/project"), "version"
 // (as written: "v5.4.2", "2.0.0", "dev-main"), "license" (array), "require" (object).
-// extra: "dev" = "true"|"false".
+// extra: "dev" = "true"|"false". "depends" holds the "require" keys that name packages (not php,
+// ext-*, lib-*), pinned to "name@version" (core/types.h) of the file's package of that name (Composer
+// names are case-insensitive; a file locks one version of each).
 #include <nlohmann/json.hpp>
 
 #include <memory>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
 
 namespace customs {
@@ -99,6 +102,10 @@ void ParseComposer(const std::string& path, std::string_view content, bool insta
     out.diagnostics.push_back({path, installed ? "neither a package array nor an object with \"packages\""
                                                : "top level is not a JSON object"});
   }
+  LockIndex index(FoldCase);
+  for (const auto& p : r.pkgs) index.Add(p.name, p.version);
+  for (auto& p : r.pkgs)
+    for (auto& d : p.depends) d = index.Pin(d);
   if (r.bad)
     out.diagnostics.push_back({path, std::to_string(r.bad) + " package entr(y/ies) without string name/version (or "
                                                              "non-array package list) skipped"});

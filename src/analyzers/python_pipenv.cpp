@@ -3,7 +3,8 @@
 //     "index": "pypi" } }, "develop": { ... } }
 // "default" packages get "dev" = "false", "develop" ones "dev" = "true" (a package in both is
 // reported once, from "default"). Entries without a "==" version (git, path, editable) are skipped
-// with a diagnostic. The lock lists no dependency edges and does not say which packages are direct.
+// with a diagnostic. The lock lists no dependency edges ("depends" stays empty) and does not say
+// which packages are direct.
 #include <memory>
 #include <set>
 #include <string>

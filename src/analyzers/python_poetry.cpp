@@ -3,9 +3,12 @@
 //                groups = ["main", "dev"] (lock 2.1, Poetry 2), [package.dependencies] NAME = spec
 //   [metadata]   lock-version, python-versions, content-hash
 // "dev" = "true" when the package is only in non-main groups (or category "dev"), "false" when it
-// is in "main"; absent when the lock does not say (lock 2.0 dropped the category). Whether a package
-// "depends" lists [package.dependencies] keys (in toml++'s order, sorted), without those marked
-// optional (needed only with an extra). Whether a package is direct needs pyproject.toml, which a lock file does not carry: not reported.
+// is in "main"; absent when the lock does not say (lock 2.0 dropped the category). "depends" lists
+// [package.dependencies] keys (in toml++'s order, sorted), without those marked optional (needed only
+// with an extra), pinned to "name@version" (core/types.h) when the lock holds one version of the name
+// (names compared PEP 503-normalized; a name locked at several versions, for different markers, stays
+// bare). Whether a package is direct needs pyproject.toml, which a lock file does not carry: not
+// reported.
 #include <toml++/toml.h>
 
 #include <memory>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/python_util.h"
 #include "analyzers/text_util.h"
 
@@ -66,6 +70,10 @@ void ParsePoetryLock(const std::string& path, std::string_view content, Analysis
       }
     packages.push_back(std::move(p));
   }
+  LockIndex index(Pep503Name);
+  for (const auto& p : packages) index.Add(p.name, p.version);
+  for (auto& p : packages)
+    for (auto& d : p.depends) d = index.Pin(d);
   if (bad)
     out.diagnostics.push_back({path, std::to_string(bad) + " [[package]] entr(y/ies) without name or version skipped "
                                                            "(first is #" + std::to_string(first_bad) + ")"});

@@ -7,7 +7,9 @@
 // "true". Their dependencies, optional dependencies and dev groups are the direct packages ("direct"
 // = "true"; every other package "false"). "dev" = "false" for packages reachable from a root's
 // dependencies or optional dependencies (following the extras the edges request), "true" for those
-// reachable only through dev groups. Edges are by name (uv writes normalized names).
+// reachable only through dev groups. Edges are by name (uv writes normalized names). "depends" pins
+// each dependency to "name@version" (core/types.h): uv writes the version in the edge when the lock
+// holds several versions of the name; otherwise the lock's only version of it is the one used.
 #include <toml++/toml.h>
 
 #include <deque>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/python_util.h"
 #include "analyzers/text_util.h"
 
@@ -29,6 +32,7 @@ namespace {
 struct Edge {
   std::string name;
   std::vector<std::string> extras;
+  std::string version;  // written only when the lock holds several versions of the name
 };
 
 struct Entry {
@@ -46,7 +50,7 @@ std::vector<Edge> Edges(const toml::node_view<const toml::node> list) {
     if (!t) continue;
     auto name = (*t)["name"].value<std::string>();
     if (!name || name->empty()) continue;
-    Edge e{*name, {}};
+    Edge e{*name, {}, (*t)["version"].value_or(std::string())};
     if (const toml::array* ex = (*t)["extra"].as_array())
       for (const auto& x : *ex)
         if (auto s = x.value<std::string>()) e.extras.push_back(*s);
@@ -108,11 +112,14 @@ class UvLockParser {
       out.diagnostics.push_back({path_, std::to_string(bad) + " [[package]] entr(y/ies) without name or version "
                                                               "skipped (first is #" + std::to_string(first_bad) + ")"});
     Classify();
+    LockIndex index(Pep503Name);
+    for (const Entry& e : entries_) index.Add(e.name, e.version);
     std::vector<Package> packages;
     for (const Entry& e : entries_) {
       if (e.version.empty()) continue;  // a workspace member with a dynamic version
       Package p = python::MakePackage(e.name, e.version, path_, "uv");
-      for (const Edge& d : Edges((*e.t)["dependencies"])) text::PushUnique(p.depends, d.name);
+      for (const Edge& d : Edges((*e.t)["dependencies"]))
+        text::PushUnique(p.depends, d.version.empty() ? index.Pin(d.name) : index.Pin(d.name, d.version));
       if (e.root) {
         p.extra["root"] = "true";
       } else if (has_roots_) {

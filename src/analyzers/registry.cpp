@@ -17,11 +17,14 @@ const std::vector<AnalyzerEntry>& AnalyzerRegistry() {
   return kTable;
 }
 
-std::vector<std::unique_ptr<Analyzer>> MakeAnalyzers(const std::vector<AnalyzerGroup>& groups) {
+std::vector<std::unique_ptr<Analyzer>> MakeAnalyzers(const std::vector<AnalyzerGroup>& groups,
+                                                     const AnalyzerConfig& cfg) {
   std::vector<std::unique_ptr<Analyzer>> out;
   for (const auto& e : AnalyzerRegistry()) {
     auto a = e.make();
-    if (std::find(groups.begin(), groups.end(), a->Group()) != groups.end()) out.push_back(std::move(a));
+    if (std::find(groups.begin(), groups.end(), a->Group()) == groups.end()) continue;
+    a->Configure(cfg);
+    out.push_back(std::move(a));
   }
   return out;
 }
@@ -31,6 +34,7 @@ void AnalysisResult::Append(AnalysisResult&& o) {
   for (auto& x : o.package_dbs) package_dbs.push_back(std::move(x));
   for (auto& x : o.attachments) attachments.push_back(std::move(x));
   for (auto& x : o.diagnostics) diagnostics.push_back(std::move(x));
+  for (auto& x : o.secrets) secrets.push_back(std::move(x));
 }
 
 }  // namespace customs

@@ -5,13 +5,16 @@
 // hold "  remote: ..." and "  specs:", then one spec per 4-space line "name (version[-platform])",
 // its dependencies on 6-space lines "dep (constraints)". DEPENDENCIES lists the Gemfile's direct
 // gems at 2 spaces ("rails (~> 7.0)", "mygem!" for git/path sources).
-// extra: "platform" (when the version carries one), "source" (GEM/GIT/PATH), "direct".
+// extra: "platform" (when the version carries one), "source" (GEM/GIT/PATH), "direct". A spec's
+// dependencies are pinned to "name@version" (core/types.h) of the lock's spec of that name (the same
+// version may be locked for several platforms; a name locked at several versions stays bare).
 //
 // specifications/NAME-VERSION.gemspec is the Ruby file RubyGems generates on install:
 //   s.name = "rake".freeze
 //   s.version = "13.0.6"
 //   s.licenses = ["MIT".freeze]
-// Only those assignment lines are read (any receiver name: "s.", "spec.").
+// Only those assignment lines are read (any receiver name: "s.", "spec."). extra: "source" = "gemspec"
+// (an installed gem, as opposed to one a Gemfile.lock names).
 #include <memory>
 #include <set>
 #include <string>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
 
 namespace customs {
@@ -107,7 +111,12 @@ void ParseGemfileLock(const std::string& path, std::string_view content, Analysi
       if (!dep.empty()) direct.insert(std::string(dep));
     }
   }
-  for (auto& p : pkgs) p.extra["direct"] = direct.count(p.name) ? "true" : "false";
+  LockIndex index;
+  for (const auto& p : pkgs) index.Add(p.name, p.version);
+  for (auto& p : pkgs) {
+    p.extra["direct"] = direct.count(p.name) ? "true" : "false";
+    for (auto& d : p.depends) d = index.Pin(d);
+  }
   if (bad)
     out.diagnostics.push_back({path, std::to_string(bad) + " spec line(s) not of the form \"name (version)\" ignored "
                                                            "(first at line " + std::to_string(first_bad) + ")"});
@@ -158,6 +167,7 @@ void ParseGemspec(const std::string& path, std::string_view content, AnalysisRes
   }
   Package p = MakeGem(name, version, path);
   p.licenses = std::move(licenses);
+  p.extra["source"] = "gemspec";
   out.package_dbs.push_back(PackageDB{path, "gem", {std::move(p)}});
 }
 

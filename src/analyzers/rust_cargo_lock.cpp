@@ -3,7 +3,9 @@
 // ("registry+https://github.com/rust-lang/crates.io-index", "git+URL#REV", none for workspace
 // members), checksum (v2+; v1 keeps them in a [metadata] table) and dependencies ("name",
 // "name version" or "name version (source)"). Reported as PackageDB{path, "cargo"}; workspace members
-// (no source) carry extra "workspace" = "true".
+// (no source) carry extra "workspace" = "true". Dependencies are pinned to "name@version"
+// (core/types.h): Cargo writes the version whenever the lock holds several of the name, and the name
+// alone when it holds one, whose version is then the one used.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
 
 namespace customs {
@@ -63,11 +66,17 @@ void ParseCargoLock(std::string_view path, std::string_view content, AnalysisRes
         auto d = deps->get(j)->value<std::string>();
         if (!d) continue;
         auto words = text::Words(*d);
-        if (!words.empty()) text::PushUnique(pkg.depends, std::string(words[0]));
+        if (words.empty()) continue;
+        text::PushUnique(pkg.depends, PinnedDepends(words[0], words.size() > 1 ? words[1] : std::string_view()));
       }
     }
     db.packages.push_back(std::move(pkg));
   }
+  LockIndex index;
+  for (const auto& pkg : db.packages) index.Add(pkg.name, pkg.version);
+  for (auto& pkg : db.packages)
+    for (auto& d : pkg.depends)
+      if (d.find('@') == std::string::npos) d = index.Pin(d);
   if (bad)
     out.diagnostics.push_back({p, std::to_string(bad) + " [[package]] entr(y/ies) without name or version skipped"});
   out.package_dbs.push_back(std::move(db));

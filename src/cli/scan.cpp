@@ -13,6 +13,9 @@
 #include "db/vulndb.h"
 #include "detectors/detector.h"
 #include "inventory/inventory.h"
+#include "inventory/secrets.h"
+#include "secrets/config.h"
+#include "secrets/engine.h"
 #include "walker/walker.h"
 
 namespace customs {
@@ -20,8 +23,8 @@ namespace customs {
 std::vector<AnalyzerGroup> DefaultGroups(TargetKind kind) {
   switch (kind) {
     case TargetKind::kImageArchive:
-    case TargetKind::kRootfs: return {AnalyzerGroup::kOS, AnalyzerGroup::kLang};
-    case TargetKind::kFilesystem: return {AnalyzerGroup::kLang};
+    case TargetKind::kRootfs:
+    case TargetKind::kFilesystem: return {AnalyzerGroup::kOS, AnalyzerGroup::kLang};
   }
   return {};
 }
@@ -47,7 +50,17 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
   }
   spdlog::debug("{}: {} layer(s)", req.path, src.streams.size());
 
-  auto owned = MakeAnalyzers(DefaultGroups(req.kind));
+  // The secret engine is compiled once, before any byte is read: a bad config fails fast.
+  std::shared_ptr<const secrets::Engine> secret_engine;
+  auto groups = DefaultGroups(req.kind);
+  if (HasScanner(req, "secret")) {
+    secret_engine = secrets::Engine::Build(req.secret_config.empty() ? secrets::DefaultConfig()
+                                                                      : secrets::LoadConfigFile(req.secret_config));
+    groups.push_back(AnalyzerGroup::kSecret);
+  }
+  AnalyzerConfig acfg;
+  acfg.secret_engine = secret_engine;
+  auto owned = MakeAnalyzers(groups, acfg);
   std::vector<const Analyzer*> analyzers;
   for (const auto& a : owned) analyzers.push_back(a.get());
 
@@ -59,11 +72,21 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
 
   ScanResult result;
   result.inventory = BuildInventory(src, scans, analyzers, req.source.limits);
+  CollectSecrets(scans, result.inventory);
   result.tool_version = CUSTOMS_VERSION;
   result.scanned_at = ScanTimestamp();
   for (const auto& d : result.inventory.diagnostics) spdlog::warn("{}: {}", d.where, d.message);
-  if (std::find(req.scanners.begin(), req.scanners.end(), "vuln") != req.scanners.end()) DetectVulnerabilities(req, result);
+  if (HasScanner(req, "vuln")) DetectVulnerabilities(req, result);
+  if (secret_engine) {
+    DetectOptions dopts;
+    dopts.secret_engine = secret_engine;
+    for (const auto& d : MakeDetectors("secret")) d->Detect(dopts, result);
+  }
   return result;
+}
+
+bool HasScanner(const ScanRequest& req, std::string_view name) {
+  return std::find(req.scanners.begin(), req.scanners.end(), name) != req.scanners.end();
 }
 
 void DetectVulnerabilities(const ScanRequest& req, ScanResult& result) {

@@ -22,10 +22,13 @@ struct ScanRequest {
   bool scanners_explicit = false;                // the user named them: a missing database is an error
   std::string db_path;                           // --db (default: db::DefaultDatabasePath())
   double db_max_age_days = 30;                   // --db-max-age: warn when the database is older
+  std::string secret_config;                     // --secret-config (empty: built-in rules only)
 };
 
-// The analyzer groups a target kind runs (Trivy's choice: `fs` is for source trees, so it does not
-// look for OS packages).
+bool HasScanner(const ScanRequest& req, std::string_view name);
+
+// The analyzer groups a target kind runs: OS and language packages everywhere (as Trivy, whose `fs`
+// also reads an OS package database found in the tree).
 std::vector<AnalyzerGroup> DefaultGroups(TargetKind kind);
 
 ScanResult RunScan(const ScanRequest& req, Progress* progress);

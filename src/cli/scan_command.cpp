@@ -61,6 +61,8 @@ struct CommonFlags {
   std::string max_layer_size, max_file_size;
   double max_ratio = 0;
   unsigned threads = 0;
+  std::string secret_config;
+  bool show_secrets = false;
 };
 
 std::string FormatList() {
@@ -81,7 +83,11 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& f) {
                   "reject a layer expanding more than N times (decompression bomb guard; default 500)");
   cmd->add_option("--threads", f.threads, "worker threads (default: one per core)");
   cmd->add_option("--scanners", f.scanners,
-                  "what to look for: vuln, or none (default: vuln; none for the SBOM formats cyclonedx and spdx-json)");
+                  "what to look for: vuln,secret, or none (default: vuln,secret; none for the SBOM formats cyclonedx "
+                  "and spdx-json)");
+  cmd->add_option("--secret-config", f.secret_config,
+                  "secret scanner config YAML (custom rules, allow rules; default ./customs-secret.yaml when present)");
+  cmd->add_flag("--show-secrets", f.show_secrets, "print secret values in full in reports (default: masked)");
   cmd->add_option("--db", f.db_path, "vulnerability database (default ~/.cache/customs/db/customs.db)");
   cmd->add_option("--db-max-age", f.db_max_age, "warn when the database is older than DAYS (default 30)");
   cmd->add_option("--severity", f.severity, "severities to report: UNKNOWN,NONE,LOW,MEDIUM,HIGH,CRITICAL (default all)");
@@ -128,6 +134,7 @@ void WriteReport(const ScanResult& result, const CommonFlags& f) {
   ReportOptions ro;
   ro.color = f.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   ro.show_suppressed = show_suppressed;
+  ro.show_secrets = f.show_secrets;
   std::ostringstream buf;
   reporter->Write(result, ro, buf);
   const std::string text = buf.str();
@@ -165,13 +172,15 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
       size_t j = list.find(',', i);
       if (j == std::string::npos) j = list.size();
       std::string s = list.substr(i, j - i);
-      if (s == "vuln") req.scanners.push_back(s);
-      else if (s != "none" && !s.empty()) throw UsageError("--scanners: unknown scanner '" + s + "' (vuln, none)");
+      if (s == "vuln" || s == "secret") req.scanners.push_back(s);
+      else if (s != "none" && !s.empty()) throw UsageError("--scanners: unknown scanner '" + s + "' (vuln, secret, none)");
       i = j + 1;
     }
   } else if (f.format == "cyclonedx" || f.format == "spdx-json") {
     req.scanners.clear();  // as Trivy: the SBOM formats list what the artifact carries
   }
+  req.secret_config = f.secret_config;
+  if (req.secret_config.empty() && Exists("customs-secret.yaml")) req.secret_config = "customs-secret.yaml";
   req.db_path = f.db_path;
   req.db_max_age_days = f.db_max_age;
   PolicyOptions policy = PolicyFrom(f, ScanTimestamp().substr(0, 10));
@@ -218,8 +227,8 @@ void RegisterCommands_scan(CLI::App& app, CommandSet& set) {
     set.selected = [st] { return RunScanCommand(TargetKind::kRootfs, st->rootfs_path, "", st->rootfs_flags); };
   });
 
-  auto* fs = app.add_subcommand("fs", "scan a source tree or local directory (application dependencies; OS "
-                                      "packages are not looked for, as in Trivy)");
+  auto* fs = app.add_subcommand("fs", "scan a source tree or local directory (lockfiles, installed packages, "
+                                      "binaries; an OS package database too when the tree holds one)");
   fs->add_option("PATH", st->fs_path, "directory")->required();
   AddCommonFlags(fs, st->fs_flags);
   fs->callback([st, &set] {

@@ -25,7 +25,11 @@ struct Package {
   std::string src_release;
   std::vector<std::string> licenses;   // as the database writes them (SPDX expressions when it uses them)
   std::string maintainer;
-  std::vector<std::string> depends;    // names of packages this one depends on (as the database lists them)
+  // Packages this one depends on. OS packages: names, as the database lists them (possibly with a
+  // ":<arch>" suffix). Language packages: "name", or "name@version" when the lockfile (or the
+  // installed tree) pins which version is used; split at the last '@' that is not at position 0,
+  // so "@babel/core@7.0.0" is "@babel/core" at "7.0.0" and "@babel/core" alone is a bare name.
+  std::vector<std::string> depends;
   std::vector<std::string> files;      // installed files the database lists, relative to the root ("usr/bin/x")
   std::map<std::string, std::string> extra;  // ecosystem-specific fields ("vendor", "modularitylabel", "checksum", ...)
   std::string db_path;    // database file the package was read from ("var/lib/dpkg/status")
@@ -76,6 +80,19 @@ struct Diagnostic {
   std::string message;
 };
 
+// A credential found in a file of the artifact, in the layer that wrote that file. The rule's
+// metadata (category, title, severity) stays with the rule set; detectors look it up by id.
+struct SecretMatch {
+  std::string path;        // file (normalized), as the layer wrote it
+  int layer = -1;          // layer that wrote the file (-1: no layers)
+  std::string rule_id;
+  std::string secret;      // the full value; reports mask it unless asked not to
+  uint64_t line = 0, column = 0, end_line = 0;  // 1-based; column in bytes
+  std::string snippet;     // the line around it, unmasked
+  int removed_in_layer = -1;  // a later layer deleted (or replaced) the file: the secret stays in this layer
+  bool replaced = false;      // true: overwritten by another file; false: deleted (whiteout)
+};
+
 // Everything found in the artifact: what it carries.
 struct Inventory {
   Artifact artifact;
@@ -84,6 +101,7 @@ struct Inventory {
   std::vector<Package> packages;  // sorted by (db_path, name, version, arch)
   uint64_t file_count = 0;        // regular files in the final (squashed) view
   std::vector<Diagnostic> diagnostics;
+  std::vector<SecretMatch> secrets;  // every layer's, sorted by (layer, path, line, column, rule)
 };
 
 }  // namespace customs

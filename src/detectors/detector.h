@@ -15,6 +15,7 @@ namespace customs {
 struct DetectOptions {
   const db::VulnDB* db = nullptr;  // nullptr: no vulnerability database
   std::string today;               // "YYYY-MM-DD" (end-of-life notices)
+  std::shared_ptr<const void> secret_engine;  // secrets::Engine (the secret scanner's rules)
 };
 
 class Detector {

@@ -64,8 +64,11 @@ class LangVulns : public Detector {
         }
         if (!IsAffected(rec, p.version, *cmp)) continue;
         std::set<std::string> ids = {adv_id};
-        if (auto d = opts.db->Advisory(adv_id))
-          for (const auto& a : d->aliases) ids.insert(a);
+        auto details = opts.db->Advisory(adv_id);
+        // A withdrawn advisory (OSV "withdrawn", RustSec [advisory] withdrawn) was published in error.
+        if (details && !details->withdrawn.empty()) continue;
+        if (details)
+          for (const auto& a : details->aliases) ids.insert(a);
         Group* into = nullptr;
         for (auto it = groups.begin(); it != groups.end();) {
           bool overlap = std::any_of(ids.begin(), ids.end(), [&](const std::string& x) { return it->ids.count(x); });

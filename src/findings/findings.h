@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,22 @@ struct VulnFinding {
   std::vector<std::string> cwes;
   std::string published, modified;   // RFC 3339 when known
   DataSource source;
+  std::vector<Suppression> suppressed_by;  // empty: the finding stands
+};
+
+// A credential found in the artifact: in a file of a layer, or in the image configuration.
+struct SecretFinding {
+  std::string rule_id;
+  std::string category;   // "AWS", "GitHub", "PrivateKey", ...
+  std::string title;
+  Severity severity = Severity::kUnknown;
+  std::string path;       // file in the artifact, or "image-config:env" / "image-config:history" / "image-config:labels"
+  int layer = -1;         // layer that added the file (-1: none, or the image config)
+  int removed_in_layer = -1;  // a later layer deleted/replaced the file; the secret is still in `layer`
+  bool replaced = false;
+  uint64_t line = 0, column = 0, end_line = 0;
+  std::string secret;     // the full value: reporters show it only under --show-secrets
+  std::string snippet;    // the line around it, unmasked (reporters mask the secret in it)
   std::vector<Suppression> suppressed_by;  // empty: the finding stands
 };
 

@@ -11,6 +11,7 @@
 
 #include "analyzers/os_release.h"
 #include "core/error.h"
+#include "inventory/links.h"
 #include "walker/squash.h"
 
 namespace customs {
@@ -297,6 +298,13 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
     std::sort(p.files.begin(), p.files.end());
     p.files.erase(std::unique(p.files.begin(), p.files.end()), p.files.end());
   }
+  LinkInstalledPackages(inv.packages, [&view](const std::string& path) -> std::optional<std::string> {
+    std::string target;
+    if (view.Resolve(path, target) != SquashedView::Resolution::kFound) return std::nullopt;
+    const ViewEntry* e = view.Find(target);
+    if (!e || (e->meta->type != FileType::kRegular && e->meta->type != FileType::kHardlink)) return std::nullopt;
+    return target;
+  });
   std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
     return std::tie(a.type, a.name, a.version, a.arch, a.db_path) < std::tie(b.type, b.name, b.version, b.arch, b.db_path);
   });

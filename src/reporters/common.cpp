@@ -65,18 +65,57 @@ bool PackageLess(const Package& a, const Package& b) {
          std::tie(b.name, b.version, b.arch, b.type, b.db_path, b.layer, b.src_name, b.src_version);
 }
 
+namespace {
+
+// Installed language packages and the ecosystem target they share: (type, extra key, extra value or
+// nullptr for any value, group). The extra fields are the ones the analyzers set on installed packages.
+struct GroupRule {
+  std::string_view type, key;
+  const char* value;
+  std::string_view group;
+};
+constexpr GroupRule kInstalledGroups[] = {
+    {"npm", "source", "node_modules", "Node.js"},  // npm_node_modules
+    {"pypi", "source", "dist-info", "Python"},     // python_dist
+    {"pypi", "source", "egg-info", "Python"},
+    {"gem", "source", "gemspec", "Ruby"},          // ruby_bundler, specifications/*.gemspec
+    {"maven", "identified_by", nullptr, "Java"},   // java_jar (not gradle.lockfile)
+};
+
+// The language target of a package: type and group, or type and file.
+std::string LangTargetKey(const Package& p) {
+  std::string_view group = InstalledGroup(p);
+  return p.type + (group.empty() ? "\nfile\n" + p.db_path : "\ngroup\n" + std::string(group));
+}
+
+}  // namespace
+
+std::string_view InstalledGroup(const Package& p) {
+  for (const auto& r : kInstalledGroups) {
+    if (p.type != r.type) continue;
+    auto it = p.extra.find(std::string(r.key));
+    if (it != p.extra.end() && (!r.value || it->second == r.value)) return r.group;
+  }
+  return {};
+}
+
 std::vector<Target> BuildTargets(const Inventory& inv) {
   // OS packages: one target per package type, named after the artifact and its OS. Application
-  // packages: one target per file they were read from (a lockfile, a binary), named by that path.
-  std::map<std::tuple<std::string, std::string, std::string>, Target> by_key;  // (class, type, file)
+  // packages: one target per file they were read from (a lockfile, a binary), named by that path;
+  // installed packages (each read from its own manifest) one per ecosystem, named after it.
+  // Key: (class, type, 0 for a group / 1 for a file, group or file).
+  std::map<std::tuple<std::string, std::string, int, std::string>, Target> by_key;
   for (const auto& p : inv.packages) {
     std::string cls(TargetClass(p.type));
     const bool os = cls == "os-pkgs";
-    auto& t = by_key[{cls, p.type, os ? std::string() : p.db_path}];
+    const std::string_view group = os ? std::string_view() : InstalledGroup(p);
+    const int kind = group.empty() ? 1 : 0;
+    auto& t = by_key[{cls, p.type, kind, os ? std::string() : group.empty() ? p.db_path : std::string(group)}];
     if (t.packages.empty()) {
-      t.name = os || p.db_path.empty() ? TargetName(inv) : p.db_path;
+      t.name = !group.empty() ? std::string(group) : os || p.db_path.empty() ? TargetName(inv) : p.db_path;
       t.cls = cls;
       t.type = p.type;
+      if (!os && group.empty()) t.path = p.db_path;
     }
     t.packages.push_back(&p);
   }
@@ -153,13 +192,67 @@ std::string UuidFromHex(std::string_view hex) {
          h.substr(20, 12);
 }
 
+DependsEntry SplitDepends(std::string_view entry) {
+  const size_t at = entry.rfind('@');
+  if (at == std::string_view::npos || at == 0) return {std::string(entry), ""};
+  return {std::string(entry.substr(0, at)), std::string(entry.substr(at + 1))};
+}
+
+namespace {
+
+// A name as the registry compares names: PEP 503 for pypi ("Foo.Bar_baz" -> "foo-bar-baz"),
+// case-insensitive for nuget and composer, exact for the others.
+std::string NameKey(const std::string& type, std::string_view name) {
+  if (type == "nuget" || type == "composer") return Lower(name);
+  if (type != "pypi") return std::string(name);
+  std::string out;
+  bool sep = false;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == '.') {
+      sep = true;
+      continue;
+    }
+    if (sep && !out.empty()) out.push_back('-');
+    sep = false;
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return out;
+}
+
+// The directory a package installed in a node_modules tree is visible from: everything before its
+// last "node_modules/" component ("app/node_modules/a/node_modules/b/package.json" -> "app/node_modules/a/").
+// "" (visible from everywhere) for packages not installed in such a tree.
+std::string_view InstallScope(std::string_view db_path) {
+  size_t pos = std::string_view::npos;
+  if (db_path.starts_with("node_modules/")) pos = 0;
+  for (size_t p = db_path.find("/node_modules/"); p != std::string_view::npos; p = db_path.find("/node_modules/", p + 1))
+    pos = p + 1;
+  return pos == std::string_view::npos ? std::string_view() : db_path.substr(0, pos);
+}
+
+}  // namespace
+
 DependencyIndex::DependencyIndex(const std::vector<const Package*>& all) {
-  for (size_t i = 0; i < all.size(); ++i) by_name_[{all[i]->type, all[i]->name}].emplace_back(i, all[i]);
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Package* p = all[i];
+    if (IsOsPackageType(p->type))
+      by_name_[{p->type, p->name}].emplace_back(i, p);
+    else
+      by_target_name_[{LangTargetKey(*p), NameKey(p->type, p->name)}].emplace_back(i, p);
+  }
 }
 
 std::vector<const Package*> DependencyIndex::Resolve(const Package& pkg) const {
+  std::vector<std::pair<size_t, const Package*>> found = IsOsPackageType(pkg.type) ? ResolveOs(pkg) : ResolveLang(pkg);
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  std::vector<const Package*> out;
+  for (const auto& [idx, p] : found) out.push_back(p);
+  return out;
+}
+
+std::vector<std::pair<size_t, const Package*>> DependencyIndex::ResolveOs(const Package& pkg) const {
   std::vector<std::pair<size_t, const Package*>> found;
-  std::set<const Package*> seen;
   for (const auto& dep : pkg.depends) {
     auto it = by_name_.find({pkg.type, dep});
     if (it == by_name_.end()) {
@@ -175,12 +268,67 @@ std::vector<const Package*> DependencyIndex::Resolve(const Package& pkg) const {
     bool any_compatible = std::any_of(it->second.begin(), it->second.end(),
                                       [&](const auto& e) { return e.second != &pkg && compatible(e.second); });
     for (const auto& [idx, p] : it->second)
-      if (p != &pkg && (!any_compatible || compatible(p)) && seen.insert(p).second) found.emplace_back(idx, p);
+      if (p != &pkg && (!any_compatible || compatible(p))) found.emplace_back(idx, p);
   }
-  std::sort(found.begin(), found.end());
-  std::vector<const Package*> out;
-  for (const auto& [idx, p] : found) out.push_back(p);
-  return out;
+  return found;
+}
+
+std::vector<std::pair<size_t, const Package*>> DependencyIndex::ResolveLang(const Package& pkg) const {
+  std::vector<std::pair<size_t, const Package*>> found;
+  const std::string target = LangTargetKey(pkg);
+  for (const auto& dep : pkg.depends) {
+    DependsEntry d = SplitDepends(dep);
+    auto it = by_target_name_.find({target, NameKey(pkg.type, d.name)});
+    if (it == by_target_name_.end()) continue;
+    Entries cands;
+    for (const auto& e : it->second)
+      if (e.second != &pkg && (d.version.empty() || e.second->version == d.version)) cands.push_back(e);
+    if (d.version.empty()) {
+      if (cands.size() == 1) found.push_back(cands[0]);  // several: ambiguous, no edge
+      continue;
+    }
+    if (cands.size() > 1) {
+      // The same version installed at several places: the copies `pkg` can see, the nearest ones.
+      Entries visible;
+      size_t best = 0;
+      for (const auto& e : cands) {
+        std::string_view scope = InstallScope(e.second->db_path);
+        if (!std::string_view(pkg.db_path).starts_with(scope)) continue;
+        if (visible.empty() || scope.size() > best) {
+          visible.clear();
+          best = scope.size();
+        }
+        if (scope.size() == best) visible.push_back(e);
+      }
+      if (!visible.empty()) cands = std::move(visible);
+    }
+    found.insert(found.end(), cands.begin(), cands.end());
+  }
+  return found;
+}
+
+std::vector<const Package*> TargetRoots(const Target& t, const DependencyIndex& index) {
+  auto marked = [&](std::initializer_list<const char*> keys) {
+    std::vector<const Package*> out;
+    for (const Package* p : t.packages)
+      for (const char* key : keys) {
+        auto it = p->extra.find(key);
+        if (it != p->extra.end() && it->second == "true") {
+          out.push_back(p);
+          break;
+        }
+      }
+    return out;
+  };
+  std::vector<const Package*> roots = marked({"root", "main"});
+  if (roots.empty()) roots = marked({"direct"});
+  if (!roots.empty()) return roots;
+  std::set<const Package*> depended;
+  for (const Package* p : t.packages)
+    for (const Package* d : index.Resolve(*p)) depended.insert(d);
+  for (const Package* p : t.packages)
+    if (!depended.count(p)) roots.push_back(p);
+  return roots;
 }
 
 // ---- Vulnerability findings ----

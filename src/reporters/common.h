@@ -20,23 +20,33 @@ std::string_view ArtifactTypeName(ArtifactType t);
 // "<artifact name> (<os family> <os version>)", or the artifact name when the OS is unknown.
 std::string TargetName(const Inventory& inv);
 
-// What one target of the report holds. Today: the OS packages of one package type. Later parts add
-// other classes ("lang-pkgs", "secret", "config").
+// What one target of the report holds: the OS packages of one package type ("os-pkgs"), or the
+// language packages of one file or of one ecosystem's installed tree ("lang-pkgs"). Later parts add
+// other classes ("secret", "config").
 struct Target {
-  std::string name;   // TargetName()
-  std::string cls;    // "os-pkgs"
-  std::string type;   // package type: "apk", "dpkg", "rpm"
+  std::string name;   // TargetName() for OS packages; the file, or the ecosystem (InstalledGroup), for language ones
+  std::string cls;    // "os-pkgs", "lang-pkgs"
+  std::string type;   // package type: "apk", "dpkg", "rpm", "npm", "pypi", ...
+  std::string path;   // language packages of one file (a lockfile, a binary): that file; "" otherwise
   std::vector<const Package*> packages;  // sorted by PackageLess
 };
 
 // "os-pkgs" for OS package types (apk, dpkg, rpm), "lang-pkgs" for the others.
 std::string_view TargetClass(std::string_view package_type);
 
+// The ecosystem whose installed packages share one target: "Node.js" (node_modules manifests),
+// "Python" (dist-info, egg-info), "Ruby" (installed gemspecs), "Java" (jar, war, ear archives); ""
+// for packages read from a lockfile or a binary (one target per file) and for OS packages. Each
+// installed package is a database of its own (its manifest); the group keeps them together.
+std::string_view InstalledGroup(const Package& p);
+
 // Strict weak order on packages: (name, version, arch), then the remaining fields so that the order
 // is total and does not depend on the input order.
 bool PackageLess(const Package& a, const Package& b);
 
-// The inventory's packages, one target per package type, targets sorted by class then type.
+// The inventory's packages in targets: OS packages one target per package type; language packages
+// one per InstalledGroup and type, or else one per file and type. Sorted by class ("os-pkgs" first),
+// type, then groups before files, by name.
 std::vector<Target> BuildTargets(const Inventory& inv);
 
 // The layer that introduced `pkg`, or nullptr when unknown.
@@ -56,18 +66,43 @@ std::string UuidFromHex(std::string_view hex);
 // Hex SHA-256 of a string (no prefix).
 std::string HexSha256(std::string_view s);
 
-// Packages of the same type whose name is one of `pkg.depends` (exact name, or the name before a
-// ":<arch>" suffix). When several packages have that name, those of `pkg`'s architecture (or of
-// none: "all", "noarch") win if there are any. The result is in `all`'s order and has no
-// duplicates; `pkg` itself is left out.
+// A Package::depends entry of a language package: "name" or "name@version", split at the last '@'
+// that is not the first character (core/types.h).
+struct DependsEntry {
+  std::string name;
+  std::string version;  // "" when the entry names no version
+};
+DependsEntry SplitDepends(std::string_view entry);
+
+// The packages `pkg.depends` names, among the packages it was built with.
+//   OS packages: packages of the same type whose name is a depends entry (exact name, or the name
+//   before a ":<arch>" suffix). When several packages have that name, those of `pkg`'s architecture
+//   (or of none: "all", "noarch") win if there are any.
+//   Language packages: only packages of the same report target (BuildTargets), the name compared as
+//   the registry does (PEP 503 for pypi, case-insensitive for nuget and composer). "name@version":
+//   the packages of that version; when there are several copies (the same version installed in
+//   several node_modules trees), the ones visible from `pkg`'s directory, nearest first. "name": the
+//   package of that name when there is exactly one, none when several (no edge rather than a wrong
+//   one).
+// The result is in `all`'s order and has no duplicates; `pkg` itself is left out.
 class DependencyIndex {
  public:
   explicit DependencyIndex(const std::vector<const Package*>& all);
   std::vector<const Package*> Resolve(const Package& pkg) const;
 
  private:
-  std::map<std::pair<std::string, std::string>, std::vector<std::pair<size_t, const Package*>>> by_name_;
+  using Entries = std::vector<std::pair<size_t, const Package*>>;
+  std::vector<std::pair<size_t, const Package*>> ResolveOs(const Package& pkg) const;
+  std::vector<std::pair<size_t, const Package*>> ResolveLang(const Package& pkg) const;
+  std::map<std::pair<std::string, std::string>, Entries> by_name_;  // OS: (type, name)
+  std::map<std::pair<std::string, std::string>, Entries> by_target_name_;  // language: (target key, name key)
 };
+
+// The packages of a language target the application (the project the target describes) depends on:
+// the project itself when the analyzer reports it as a package (extra "root" or "main" = "true"),
+// otherwise the packages the analyzer marks direct (extra "direct" = "true"), otherwise the packages
+// no other package of the target depends on. In the target's order.
+std::vector<const Package*> TargetRoots(const Target& t, const DependencyIndex& index);
 
 // ---- Vulnerability findings ----
 

@@ -359,43 +359,65 @@ class CycloneDxReporter : public Reporter {
       artifact_deps.push_back(os_ref);
     }
 
-    // The packages, target by target.
+    // The packages, target by target. A language target is an application component (the project
+    // a lockfile, a binary or an installed tree stands for) ahead of its packages.
+    const std::vector<report::Target> targets = report::BuildTargets(inv);
     std::vector<const Package*> all;
-    for (const auto& t : report::BuildTargets(inv))
+    for (const auto& t : targets)
       for (const Package* p : t.packages) all.push_back(p);
     std::map<const Package*, std::string> ref_of;
-    for (const Package* p : all) {
-      std::string purl = Purl(*p, inv.os);
-      std::string ref = UniqueRef(used_refs, !purl.empty() ? purl : "package:" + p->type + "/" + p->name);
-      ref_of[p] = ref;
-      artifact_deps.push_back(ref);
-
-      ordered_json c;
-      c["bom-ref"] = ref;
-      c["type"] = "library";
-      c["name"] = p->name;
-      if (!p->version.empty()) c["version"] = p->version;
-      ordered_json lic = LicensesJson(p->licenses);
-      if (!lic.empty()) c["licenses"] = std::move(lic);
-      if (!purl.empty()) c["purl"] = purl;
-      Properties props;
-      AddProperty(props, "PkgType", p->type);
-      AddProperty(props, "SrcName", p->src_name);
-      AddProperty(props, "SrcVersion", p->src_version);
-      if (p->src_epoch > 0) AddProperty(props, "SrcEpoch", std::to_string(p->src_epoch));
-      AddProperty(props, "Maintainer", p->maintainer);
-      AddProperty(props, "DBPath", p->db_path);
-      if (const LayerInfo* l = report::LayerOf(inv, *p)) {
-        AddProperty(props, "LayerDiffID", l->diff_id);
-        AddProperty(props, "LayerDigest", l->digest);
+    std::vector<std::string> app_refs(targets.size());
+    for (size_t ti = 0; ti < targets.size(); ++ti) {
+      const report::Target& t = targets[ti];
+      const bool lang = t.cls == "lang-pkgs";
+      if (lang) {
+        app_refs[ti] = UniqueRef(used_refs, "application:" + t.type + ":" + t.name);
+        artifact_deps.push_back(app_refs[ti]);
+        ordered_json c;
+        c["bom-ref"] = app_refs[ti];
+        c["type"] = "application";
+        c["name"] = t.name;
+        Properties props;
+        AddProperty(props, "Class", t.cls);
+        AddProperty(props, "Type", t.type);
+        AddProperty(props, "Path", t.path);
+        c["properties"] = PropertiesJson(std::move(props));
+        components.push_back(std::move(c));
       }
-      c["properties"] = PropertiesJson(std::move(props));
-      components.push_back(std::move(c));
+      for (const Package* p : t.packages) {
+        std::string purl = Purl(*p, inv.os);
+        std::string ref = UniqueRef(used_refs, !purl.empty() ? purl : "package:" + p->type + "/" + p->name);
+        ref_of[p] = ref;
+        if (!lang) artifact_deps.push_back(ref);
+
+        ordered_json c;
+        c["bom-ref"] = ref;
+        c["type"] = "library";
+        c["name"] = p->name;
+        if (!p->version.empty()) c["version"] = p->version;
+        ordered_json lic = LicensesJson(p->licenses);
+        if (!lic.empty()) c["licenses"] = std::move(lic);
+        if (!purl.empty()) c["purl"] = purl;
+        Properties props;
+        AddProperty(props, "PkgType", p->type);
+        AddProperty(props, "SrcName", p->src_name);
+        AddProperty(props, "SrcVersion", p->src_version);
+        if (p->src_epoch > 0) AddProperty(props, "SrcEpoch", std::to_string(p->src_epoch));
+        AddProperty(props, "Maintainer", p->maintainer);
+        AddProperty(props, "DBPath", p->db_path);
+        if (const LayerInfo* l = report::LayerOf(inv, *p)) {
+          AddProperty(props, "LayerDiffID", l->diff_id);
+          AddProperty(props, "LayerDigest", l->digest);
+        }
+        c["properties"] = PropertiesJson(std::move(props));
+        components.push_back(std::move(c));
+      }
     }
     bom["components"] = std::move(components);
 
-    // The dependency graph: the artifact holds the OS and every package; each package depends on
-    // the packages of its type its database names.
+    // The dependency graph: the artifact holds the OS, the OS packages and the applications; an
+    // application depends on its direct packages (report::TargetRoots); each package on the packages
+    // its database names (report::DependencyIndex).
     auto dep_entry = [](const std::string& ref, const std::vector<std::string>& on) {
       ordered_json d;
       d["ref"] = ref;
@@ -405,10 +427,18 @@ class CycloneDxReporter : public Reporter {
     dependencies.push_back(dep_entry(artifact_ref, artifact_deps));
     if (!os_ref.empty()) dependencies.push_back(dep_entry(os_ref, {}));
     report::DependencyIndex index(all);
-    for (const Package* p : all) {
-      std::vector<std::string> on;
-      for (const Package* d : index.Resolve(*p)) on.push_back(ref_of[d]);
-      dependencies.push_back(dep_entry(ref_of[p], on));
+    for (size_t ti = 0; ti < targets.size(); ++ti) {
+      const report::Target& t = targets[ti];
+      if (!app_refs[ti].empty()) {
+        std::vector<std::string> on;
+        for (const Package* p : report::TargetRoots(t, index)) on.push_back(ref_of[p]);
+        dependencies.push_back(dep_entry(app_refs[ti], on));
+      }
+      for (const Package* p : t.packages) {
+        std::vector<std::string> on;
+        for (const Package* d : index.Resolve(*p)) on.push_back(ref_of[d]);
+        dependencies.push_back(dep_entry(ref_of[p], on));
+      }
     }
     bom["dependencies"] = std::move(dependencies);
 

@@ -19,12 +19,15 @@ struct ScanResult {
   std::string scanned_at;  // RFC 3339 UTC; fixed by CUSTOMS_FIXED_TIME for reproducible output
   bool vuln_scanned = false;                 // the vulnerability scanner ran (reports show its sections)
   std::vector<VulnFinding> vulnerabilities;  // sorted by (package, id); suppressed ones included, flagged
+  bool secret_scanned = false;               // the secret scanner ran
+  std::vector<SecretFinding> secrets;        // sorted by (layer, path, line, column, rule); suppressed ones flagged
   std::vector<Notice> notices;
 };
 
 struct ReportOptions {
   bool color = false;            // ANSI colors (table, when stdout is a terminal)
   bool show_suppressed = false;  // include findings that policy suppressed (flagged as such)
+  bool show_secrets = false;     // print secret values in full (default: masked)
 };
 
 class Reporter {

@@ -158,54 +158,81 @@ class SpdxReporter : public Reporter {
       relate(artifact_id, "CONTAINS", os_id);
     }
 
-    // The packages, target by target.
+    // The packages, target by target. A language target is an application package (the project a
+    // lockfile, a binary or an installed tree stands for) that CONTAINS its packages and DEPENDS_ON
+    // its direct ones (report::TargetRoots); the artifact CONTAINS the OS packages and the applications.
+    const std::vector<report::Target> targets = report::BuildTargets(inv);
     std::vector<const Package*> all;
-    for (const auto& t : report::BuildTargets(inv))
+    for (const auto& t : targets)
       for (const Package* p : t.packages) all.push_back(p);
     std::map<const Package*, std::string> id_of;
-    for (const Package* pkg : all) {
-      std::string purl = Purl(*pkg, inv.os);
-      std::string key = pkg->type + "\n" + pkg->name + "\n" + pkg->version + "\n" + pkg->arch + "\n" + pkg->db_path +
-                        "\n" + std::to_string(pkg->layer);
-      std::string id = UniqueId(used_ids, "SPDXRef-Package-" + report::SpdxIdString(pkg->type) + "-" +
-                                              report::SpdxIdString(pkg->name) + "-" +
-                                              report::HexSha256(key).substr(0, 16));
-      id_of[pkg] = id;
-
-      ordered_json p;
-      p["SPDXID"] = id;
-      p["name"] = pkg->name;
-      if (!pkg->version.empty()) p["versionInfo"] = pkg->version;
-      if (std::string s = Supplier(*pkg); !s.empty()) p["supplier"] = s;
-      p["downloadLocation"] = kNoAssertion;
-      p["filesAnalyzed"] = false;
-      if (!pkg->src_name.empty())
-        p["sourceInfo"] = "built package from: " + pkg->src_name +
-                          (pkg->src_version.empty() ? std::string() : " " + pkg->src_version);
-      p["licenseConcluded"] = kNoAssertion;
-      p["licenseDeclared"] = DeclaredLicense(pkg->licenses, license_refs);
-      p["copyrightText"] = kNoAssertion;
-      if (!purl.empty())
-        p["externalRefs"] = ordered_json::array(
-            {ordered_json{{"referenceCategory", "PACKAGE-MANAGER"}, {"referenceType", "purl"}, {"referenceLocator", purl}}});
-      p["primaryPackagePurpose"] = "LIBRARY";
-      std::vector<std::pair<std::string, std::string>> props{
-          {"PkgType", pkg->type}, {"SrcName", pkg->src_name}, {"SrcVersion", pkg->src_version},
-          {"DBPath", pkg->db_path}, {"Arch", pkg->arch}};
-      if (pkg->src_epoch > 0) props.emplace_back("SrcEpoch", std::to_string(pkg->src_epoch));
-      if (const LayerInfo* l = report::LayerOf(inv, *pkg)) {
-        props.emplace_back("LayerDiffID", l->diff_id);
-        props.emplace_back("LayerDigest", l->digest);
+    std::vector<std::string> app_ids(targets.size());
+    for (size_t ti = 0; ti < targets.size(); ++ti) {
+      const report::Target& t = targets[ti];
+      std::string parent = artifact_id;
+      if (t.cls == "lang-pkgs") {
+        app_ids[ti] = UniqueId(used_ids, "SPDXRef-Application-" +
+                                             report::HexSha256(t.cls + "\n" + t.type + "\n" + t.name).substr(0, 16));
+        ordered_json p;
+        p["SPDXID"] = app_ids[ti];
+        p["name"] = t.name.empty() ? std::string("unnamed") : t.name;
+        p["downloadLocation"] = kNoAssertion;
+        p["filesAnalyzed"] = false;
+        p["primaryPackagePurpose"] = "APPLICATION";
+        ordered_json ann = annotations({{"Class", t.cls}, {"Type", t.type}, {"Path", t.path}});
+        if (!ann.empty()) p["annotations"] = std::move(ann);
+        packages.push_back(std::move(p));
+        relate(artifact_id, "CONTAINS", app_ids[ti]);
+        parent = app_ids[ti];
       }
-      ordered_json ann = annotations(props);
-      if (!ann.empty()) p["annotations"] = std::move(ann);
-      packages.push_back(std::move(p));
-      relate(artifact_id, "CONTAINS", id);
+      for (const Package* pkg : t.packages) {
+        std::string purl = Purl(*pkg, inv.os);
+        std::string key = pkg->type + "\n" + pkg->name + "\n" + pkg->version + "\n" + pkg->arch + "\n" +
+                          pkg->db_path + "\n" + std::to_string(pkg->layer);
+        std::string id = UniqueId(used_ids, "SPDXRef-Package-" + report::SpdxIdString(pkg->type) + "-" +
+                                                report::SpdxIdString(pkg->name) + "-" +
+                                                report::HexSha256(key).substr(0, 16));
+        id_of[pkg] = id;
+
+        ordered_json p;
+        p["SPDXID"] = id;
+        p["name"] = pkg->name;
+        if (!pkg->version.empty()) p["versionInfo"] = pkg->version;
+        if (std::string s = Supplier(*pkg); !s.empty()) p["supplier"] = s;
+        p["downloadLocation"] = kNoAssertion;
+        p["filesAnalyzed"] = false;
+        if (!pkg->src_name.empty())
+          p["sourceInfo"] = "built package from: " + pkg->src_name +
+                            (pkg->src_version.empty() ? std::string() : " " + pkg->src_version);
+        p["licenseConcluded"] = kNoAssertion;
+        p["licenseDeclared"] = DeclaredLicense(pkg->licenses, license_refs);
+        p["copyrightText"] = kNoAssertion;
+        if (!purl.empty())
+          p["externalRefs"] = ordered_json::array({ordered_json{
+              {"referenceCategory", "PACKAGE-MANAGER"}, {"referenceType", "purl"}, {"referenceLocator", purl}}});
+        p["primaryPackagePurpose"] = "LIBRARY";
+        std::vector<std::pair<std::string, std::string>> props{
+            {"PkgType", pkg->type}, {"SrcName", pkg->src_name}, {"SrcVersion", pkg->src_version},
+            {"DBPath", pkg->db_path}, {"Arch", pkg->arch}};
+        if (pkg->src_epoch > 0) props.emplace_back("SrcEpoch", std::to_string(pkg->src_epoch));
+        if (const LayerInfo* l = report::LayerOf(inv, *pkg)) {
+          props.emplace_back("LayerDiffID", l->diff_id);
+          props.emplace_back("LayerDigest", l->digest);
+        }
+        ordered_json ann = annotations(props);
+        if (!ann.empty()) p["annotations"] = std::move(ann);
+        packages.push_back(std::move(p));
+        relate(parent, "CONTAINS", id);
+      }
     }
 
     report::DependencyIndex index(all);
-    for (const Package* pkg : all)
-      for (const Package* dep : index.Resolve(*pkg)) relate(id_of[pkg], "DEPENDS_ON", id_of[dep]);
+    for (size_t ti = 0; ti < targets.size(); ++ti) {
+      if (!app_ids[ti].empty())
+        for (const Package* root : report::TargetRoots(targets[ti], index)) relate(app_ids[ti], "DEPENDS_ON", id_of[root]);
+      for (const Package* pkg : targets[ti].packages)
+        for (const Package* dep : index.Resolve(*pkg)) relate(id_of[pkg], "DEPENDS_ON", id_of[dep]);
+    }
 
     doc["packages"] = std::move(packages);
     doc["relationships"] = std::move(relationships);

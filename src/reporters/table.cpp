@@ -281,9 +281,16 @@ class TableReporter : public Reporter {
     for (const auto& t : targets) {
       std::string heading = Printable(t.name) + " [" + Printable(t.type) + "]";
       out << "\n" << Styled(heading, color) << "\n";
-      TableWriter table({"Package", "Version", "Arch", "Source", "Layer"});
-      for (const Package* p : t.packages)
-        table.Add({p->name, p->version, p->arch, SourceCell(*p), LayerCell(inv, *p)});
+      // Installed language packages share a target per ecosystem: the manifest tells copies apart.
+      const bool grouped = t.cls == "lang-pkgs" && t.path.empty();
+      std::vector<std::string> headers = {"Package", "Version", "Arch", "Source", "Layer"};
+      if (grouped) headers.push_back("Path");
+      TableWriter table(headers);
+      for (const Package* p : t.packages) {
+        std::vector<std::string> row = {p->name, p->version, p->arch, SourceCell(*p), LayerCell(inv, *p)};
+        if (grouped) row.push_back(p->db_path);
+        table.Add(row);
+      }
       table.Write(out, color);
       out << t.packages.size() << (t.packages.size() == 1 ? " package" : " packages") << "\n";
       if (result.vuln_scanned) WriteVulnerabilities(inv, t, findings, color, out);

@@ -18,7 +18,7 @@ namespace {
 constexpr uint64_t kKeepForLinksBytes = 1 << 20;  // wanted files up to 1 MiB stay in memory for link resolution
 
 struct AnalyzerSplit {
-  std::vector<const Analyzer*> per_file, view;
+  std::vector<const Analyzer*> per_file, view, all;
 };
 
 std::string Quote(std::string_view s) {
@@ -70,6 +70,11 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
   RawEntry raw;
   std::string reason;
   uint64_t count = 0;
+  // Stream analyzers (secrets): one session each for this pass.
+  std::vector<std::unique_ptr<StreamSession>> sessions;
+  for (const Analyzer* a : an.all)
+    if (auto s = a->OpenStream(index)) sessions.push_back(std::move(s));
+  std::vector<StreamSession*> streaming;
 
   auto run_analyzers = [&](const std::string& path, const std::shared_ptr<const std::string>& content) {
     for (const Analyzer* a : wanting) {
@@ -117,6 +122,20 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
       bool view_wants = false;
       for (const Analyzer* a : an.view)
         if (a->Wants(m.path, m)) view_wants = true;
+      streaming.clear();
+      for (auto& sess : sessions)
+        if (sess->Begin(m)) streaming.push_back(sess.get());
+      if (!streaming.empty() && ((wanting.empty() && !view_wants) || m.size > lim.max_analyzed_file_bytes)) {
+        // Only streamed (or too large to buffer): every block goes to the sessions, nothing is kept.
+        uint64_t seen = 0;
+        for (auto b = stream->ReadBlock(); !b.empty(); b = stream->ReadBlock()) {
+          seen += b.size();
+          if (seen > m.size) throw InputError(desc, "entry " + Quote(m.path) + ": more data than its header declares");
+          for (StreamSession* sess : streaming) sess->Feed(b);
+        }
+        for (StreamSession* sess : streaming) sess->End(ls.result);
+        streaming.clear();
+      }
       if (!wanting.empty() || view_wants) {
         if (m.size > lim.max_analyzed_file_bytes) {
           ls.result.diagnostics.push_back({m.path, "not analyzed: larger than " +
@@ -128,7 +147,9 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
             if (content.size() + b.size() > lim.max_analyzed_file_bytes)
               throw InputError(desc, "entry " + Quote(m.path) + ": more data than its header declares");
             content.append(b.data(), b.size());
+            for (StreamSession* sess : streaming) sess->Feed(b);
           }
+          for (StreamSession* sess : streaming) sess->End(ls.result);
           auto sp = std::make_shared<const std::string>(std::move(content));
           run_analyzers(m.path, sp);
           bool keep = view_wants;
@@ -210,6 +231,7 @@ std::vector<LayerScan> WalkLayers(const LoadedSource& src, const std::vector<con
                                   const WalkOptions& opts) {
   AnalyzerSplit split;
   for (const Analyzer* a : analyzers) (a->NeedsView() ? split.view : split.per_file).push_back(a);
+  split.all = analyzers;
 
   const size_t n = src.streams.size();
   std::vector<LayerScan> scans(n);

@@ -54,9 +54,11 @@ TEST(CliUx, RootfsAndFsScansAreQuietToo) {
     EXPECT_EQ(r.err, "") << cmd;
     EXPECT_TRUE(ct::ParseJson(r.out).is_object()) << cmd;
   }
-  // fs finds no OS packages (lockfiles only, later).
+  // fs reads an OS package database found in the tree too (as Trivy's fs does): the same packages.
   ct::JsonRun fs = ct::RunCustomsJson({"fs", d.path()});
-  EXPECT_EQ(ct::ReportPackages(fs.report, "apk").size(), 0u);
+  ct::JsonRun rootfs = ct::RunCustomsJson({"rootfs", d.path()});
+  EXPECT_GT(ct::ReportPackages(fs.report, "apk").size(), 10u);
+  EXPECT_EQ(ct::ReportPackages(fs.report, "apk").size(), ct::ReportPackages(rootfs.report, "apk").size());
 }
 
 TEST(CliUx, OutputFlagWritesOnlyThatFile) {

@@ -47,8 +47,10 @@ constexpr std::string_view kDeps = R"json({
   "compilationOptions": {},
   "targets": {
     ".NETCoreApp,Version=v6.0": {
-      "MyApp/1.0.0": {"dependencies": {"Newtonsoft.Json": "13.0.1"}, "runtime": {"MyApp.dll": {}}},
-      "Newtonsoft.Json/13.0.1": {"runtime": {"lib/netstandard2.0/Newtonsoft.Json.dll": {"assemblyVersion": "13.0.0.0", "fileVersion": "13.0.1.25517"}}}
+      "MyApp/1.0.0": {"dependencies": {"Newtonsoft.Json": "13.0.1", "Serilog.Sinks.Console": "4.1.0"}, "runtime": {"MyApp.dll": {}}},
+      "Newtonsoft.Json/13.0.1": {"runtime": {"lib/netstandard2.0/Newtonsoft.Json.dll": {"assemblyVersion": "13.0.0.0", "fileVersion": "13.0.1.25517"}}},
+      "Serilog/2.10.0": {"runtime": {"lib/net5.0/Serilog.dll": {}}},
+      "Serilog.Sinks.Console/4.1.0": {"dependencies": {"Serilog": "2.10.0"}, "runtime": {"lib/net5.0/Serilog.Sinks.Console.dll": {}}}
     }
   },
   "libraries": {
@@ -60,6 +62,8 @@ constexpr std::string_view kDeps = R"json({
       "path": "newtonsoft.json/13.0.1",
       "hashPath": "newtonsoft.json.13.0.1.nupkg.sha512"
     },
+    "Serilog/2.10.0": {"type": "package", "serviceable": true, "sha512": "sha512-x"},
+    "Serilog.Sinks.Console/4.1.0": {"type": "package", "serviceable": true, "sha512": "sha512-y"},
     "NoVersion": {"type": "package"}
   }
 })json";
@@ -85,7 +89,8 @@ TEST(DotnetNuget, PackagesLock) {
   EXPECT_EQ(nj->extra.at("direct"), "true");
   EXPECT_EQ(nj->extra.at("frameworks"), "net6.0,net7.0");
   EXPECT_EQ(FindPackage(pk, "Serilog")->extra.at("direct"), "false");
-  EXPECT_EQ(FindPackage(pk, "Serilog.Sinks.Console")->depends, (std::vector<std::string>{"Serilog"}));
+  // Pinned to what the framework resolved (the entry says "2.10.0" as the lowest version it accepts).
+  EXPECT_EQ(FindPackage(pk, "Serilog.Sinks.Console")->depends, (std::vector<std::string>{"Serilog@2.10.0"}));
   EXPECT_EQ(r.diagnostics.size(), 1u);
 }
 
@@ -93,9 +98,13 @@ TEST(DotnetNuget, DepsJson) {
   auto a = Make_dotnet_nuget();
   AnalysisResult r = AnalyzeOne(*a, "app/MyApp.deps.json", kDeps);
   const auto& pk = r.package_dbs[0].packages;
-  ASSERT_EQ(pk.size(), 1u);
-  EXPECT_EQ(pk[0].name, "Newtonsoft.Json");
-  EXPECT_EQ(pk[0].version, "13.0.1");
+  ASSERT_EQ(pk.size(), 3u);
+  const Package* nj = FindPackage(pk, "Newtonsoft.Json");
+  ASSERT_NE(nj, nullptr);
+  EXPECT_EQ(nj->version, "13.0.1");
+  EXPECT_TRUE(nj->depends.empty());
+  // "targets" give each library's dependencies at their exact versions.
+  EXPECT_EQ(FindPackage(pk, "Serilog.Sinks.Console")->depends, std::vector<std::string>{"Serilog@2.10.0"});
   EXPECT_EQ(r.diagnostics.size(), 1u);  // "NoVersion"
 }
 

@@ -4,6 +4,7 @@
 // and malformed input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -196,6 +197,16 @@ TEST_F(GoBinaryTest, BuiltBinariesWithReplacements) {
   EXPECT_EQ(main->extra.at("main"), "true");
   EXPECT_NE(FindPackage(pkgs, "stdlib"), nullptr);
   EXPECT_NE(FindPackage(pkgs, "example.com/lib"), nullptr);
+  // The main module depends on every other module of the binary (replacements as reported) and stdlib.
+  std::vector<std::string> others;
+  for (const Package& p : pkgs)
+    if (&p != main) others.push_back(p.name + "@" + p.version);
+  std::vector<std::string> deps = main->depends;
+  std::sort(deps.begin(), deps.end());
+  std::sort(others.begin(), others.end());
+  EXPECT_EQ(deps, others);
+  EXPECT_TRUE(Contains(main->depends, "example.com/fork@v1.0.0"));
+  EXPECT_TRUE(FindPackage(pkgs, "example.com/lib")->depends.empty());
 
   // Truncated copies of a real binary never crash; ones cut before the build info report nothing.
   for (size_t len : {size_t{0}, size_t{3}, size_t{64}, size_t{4096}, content->size() / 2, content->size() - 1}) {
@@ -280,6 +291,8 @@ TEST_F(GoBinaryTest, PointerLayout) {
       const Package* x = FindPackage(pkgs, "example.com/x");
       ASSERT_NE(x, nullptr);
       EXPECT_EQ(x->extra.at("main"), "true");
+      EXPECT_EQ(x->depends, (std::vector<std::string>{"golang.org/x/text@v0.3.5", "github.com/c/b@v1.0.1",
+                                                      "github.com/local/m@v0.0.1", "stdlib@v1.16.15"}));
       const Package* std_pkg = FindPackage(pkgs, "stdlib");
       ASSERT_NE(std_pkg, nullptr);
       EXPECT_EQ(std_pkg->version, "v1.16.15");

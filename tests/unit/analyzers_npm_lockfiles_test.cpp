@@ -6,9 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
+#include "analyzers/npm_util.h"
 #include "analyzers_test_util.h"
+#include "inventory/links.h"
 
 namespace customs {
 namespace {
@@ -135,7 +138,7 @@ TEST_F(NpmTest, RealNpmInstall) {
   ASSERT_NE(is_odd, nullptr);
   EXPECT_EQ(Extra(*is_odd, "direct"), "true");
   EXPECT_EQ(Extra(*is_odd, "dev"), "true");
-  EXPECT_TRUE(Contains(is_odd->depends, "is-number"));
+  EXPECT_TRUE(Contains(is_odd->depends, "is-number@" + FindPackage(pkgs, "is-number")->version));
 
   // The node_modules tree.
   std::vector<Package> installed;
@@ -178,7 +181,7 @@ TEST_F(NpmTest, RealNpmInstall) {
     const Package* odd = FindPackage(lr.package_dbs[0].packages, "is-odd");
     ASSERT_NE(odd, nullptr);
     EXPECT_EQ(Extra(*odd, "dev"), "true");
-    EXPECT_TRUE(Contains(odd->depends, "is-number"));
+    EXPECT_TRUE(Contains(odd->depends, "is-number@" + FindPackage(lr.package_dbs[0].packages, "is-number")->version));
   }
 }
 
@@ -204,7 +207,7 @@ TEST_F(NpmTest, PackageLockAliasesLinksAndDuplicates) {
   EXPECT_EQ(Extra(*FindPackage(pkgs, "lodash"), "direct"), "true");  // the root depends on its alias
   EXPECT_EQ(Extra(*FindPackage(pkgs, "debug"), "direct"), "true");
   EXPECT_EQ(Extra(*FindPackage(pkgs, "ms"), "direct"), "false");
-  EXPECT_EQ(FindPackage(pkgs, "debug")->depends, std::vector<std::string>{"ms"});
+  EXPECT_EQ(FindPackage(pkgs, "debug")->depends, std::vector<std::string>{"ms@2.1.2"});
 }
 
 TEST_F(NpmTest, YarnClassic) {
@@ -254,12 +257,12 @@ lodash@4.17.15, lodash@^4.17.15:
                                      {"node-fetch", "2.6.0"}}));
   const Package* h = FindPackage(pkgs, "@babel/highlight");
   ASSERT_NE(h, nullptr);
-  EXPECT_EQ(h->depends, (std::vector<std::string>{"chalk", "js-tokens"}));
+  EXPECT_EQ(h->depends, (std::vector<std::string>{"chalk@2.4.2", "js-tokens@4.0.0"}));
   EXPECT_EQ(Extra(*h, "source"), "yarn.lock");
   EXPECT_EQ(h->db_path, "app/yarn.lock");
   EXPECT_TRUE(Extra(*h, "integrity").starts_with("sha512-"));
   EXPECT_TRUE(Extra(*h, "resolved").starts_with("https://registry.yarnpkg.com/@babel/highlight/"));
-  EXPECT_EQ(FindPackage(pkgs, "@babel/code-frame")->depends, std::vector<std::string>{"@babel/highlight"});
+  EXPECT_EQ(FindPackage(pkgs, "@babel/code-frame")->depends, std::vector<std::string>{"@babel/highlight@7.13.10"});
   EXPECT_EQ(Extra(*h, "direct"), "");  // yarn.lock does not say
 }
 
@@ -318,7 +321,8 @@ __metadata:
                                      {"resolve", "1.22.1"}}));
   EXPECT_EQ(Extra(*FindPackage(pkgs, "lodash"), "direct"), "true");
   EXPECT_EQ(Extra(*FindPackage(pkgs, "@babel/highlight"), "direct"), "false");
-  EXPECT_EQ(FindPackage(pkgs, "@babel/code-frame")->depends, std::vector<std::string>{"@babel/highlight"});
+  // berry keys say "npm:^7.12.13", the dependency only "^7.12.13".
+  EXPECT_EQ(FindPackage(pkgs, "@babel/code-frame")->depends, std::vector<std::string>{"@babel/highlight@7.13.10"});
   EXPECT_EQ(Extra(*FindPackage(pkgs, "lodash"), "resolved"), "lodash@npm:4.17.21");
 }
 
@@ -379,7 +383,7 @@ packages:
   EXPECT_EQ(Extra(*FindPackage(pkgs, "jest-util"), "direct"), "true");
   EXPECT_EQ(Extra(*FindPackage(pkgs, "@jest/types"), "direct"), "false");
   EXPECT_EQ(Extra(*FindPackage(pkgs, "lodash"), "dev"), "");
-  EXPECT_EQ(FindPackage(pkgs, "react-dom")->depends, std::vector<std::string>{"loose-envify"});
+  EXPECT_EQ(FindPackage(pkgs, "react-dom")->depends, std::vector<std::string>{"loose-envify@1.4.0"});
   EXPECT_EQ(Extra(*FindPackage(pkgs, "lodash"), "source"), "pnpm-lock");
 }
 
@@ -429,7 +433,7 @@ packages:
                                      {"react", "17.0.2"}}));
   EXPECT_EQ(Extra(*FindPackage(pkgs, "@babel/core"), "direct"), "true");
   EXPECT_EQ(Extra(*FindPackage(pkgs, "react"), "direct"), "false");
-  EXPECT_EQ(FindPackage(pkgs, "@babel/core")->depends, std::vector<std::string>{"@babel/types"});
+  EXPECT_EQ(FindPackage(pkgs, "@babel/core")->depends, std::vector<std::string>{"@babel/types@7.12.1"});
   EXPECT_EQ(Extra(*FindPackage(pkgs, "@babel/types"), "integrity"), "sha512-bbb");
 }
 
@@ -481,7 +485,7 @@ snapshots:
   ASSERT_EQ(r.package_dbs.size(), 1u);
   const auto& pkgs = r.package_dbs[0].packages;
   EXPECT_EQ(Set(pkgs), (NameVersions{{"is-number", "6.0.0"}, {"is-odd", "3.0.1"}, {"node-fetch", "2.6.0"}}));
-  EXPECT_EQ(FindPackage(pkgs, "is-odd")->depends, std::vector<std::string>{"is-number"});
+  EXPECT_EQ(FindPackage(pkgs, "is-odd")->depends, std::vector<std::string>{"is-number@6.0.0"});
   EXPECT_EQ(Extra(*FindPackage(pkgs, "is-odd"), "dev"), "true");
   EXPECT_EQ(Extra(*FindPackage(pkgs, "is-odd"), "direct"), "true");
   EXPECT_EQ(Extra(*FindPackage(pkgs, "node-fetch"), "dev"), "");
@@ -532,6 +536,218 @@ TEST_F(NpmTest, MalformedInputGivesDiagnostics) {
   EXPECT_FALSE(AnalyzeOne(*yarn_, "yarn.lock", "__metadata:\n  version: [").diagnostics.empty());
   EXPECT_FALSE(AnalyzeOne(*yarn_, "yarn.lock", "lodash@^4:\n  resolved \"x\"\n").diagnostics.empty());
   EXPECT_FALSE(AnalyzeOne(*yarn_, "yarn.lock", "  version \"1\"\nfoo\n").diagnostics.empty());
+}
+
+// ---- Pinned dependencies ("name@version"): the copy Node.js would load ----
+
+TEST_F(NpmTest, PackageLockV3PinsByInstallPath) {
+  const std::string lock = R"({"lockfileVersion": 3, "packages": {
+    "": {"name": "app", "dependencies": {"a": "1", "b": "2", "@s/c": "1", "wl": "*"}},
+    "node_modules/a": {"version": "1.0.0", "dependencies": {"b": "^1", "@s/c": "^1"}},
+    "node_modules/a/node_modules/b": {"version": "1.0.0", "dependencies": {"d": "*"}},
+    "node_modules/b": {"version": "2.0.0", "dependencies": {"d": "*", "wl": "*"}, "optionalDependencies": {"gone": "*"}},
+    "node_modules/@s/c": {"version": "1.0.0", "dependencies": {"b": "*", "al": "*"}},
+    "node_modules/@s/c/node_modules/al": {"name": "real", "version": "3.0.0"},
+    "node_modules/d": {"version": "4.0.0"},
+    "node_modules/wl": {"resolved": "packages/wl", "link": true},
+    "packages/wl": {"name": "wl", "version": "0.1.0", "dependencies": {"b": "*"}}
+  }})";
+  AnalysisResult r = AnalyzeOne(*lock_, "package-lock.json", lock);
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  const auto& pkgs = r.package_dbs[0].packages;
+  auto deps = [&](const std::string& name, const std::string& version) {
+    for (const auto& p : pkgs)
+      if (p.name == name && p.version == version) return p.depends;
+    ADD_FAILURE() << name << "@" << version << " missing";
+    return std::vector<std::string>{};
+  };
+  EXPECT_EQ(deps("a", "1.0.0"), (std::vector<std::string>{"@s/c@1.0.0", "b@1.0.0"}));  // its own nested b
+  EXPECT_EQ(deps("b", "1.0.0"), std::vector<std::string>{"d@4.0.0"});                // two levels up
+  // A link to a workspace folder and a dependency the lockfile lacks keep their names.
+  EXPECT_EQ(deps("b", "2.0.0"), (std::vector<std::string>{"d@4.0.0", "wl", "gone"}));
+  // From node_modules/@s/c: not @s/node_modules, then the top; an alias is its real name.
+  EXPECT_EQ(deps("@s/c", "1.0.0"), (std::vector<std::string>{"real@3.0.0", "b@2.0.0"}));
+}
+
+TEST_F(NpmTest, PackageLockV1PinsByNesting) {
+  const std::string lock = R"({"lockfileVersion": 1, "dependencies": {
+    "a": {"version": "1.0.0", "requires": {"b": "^1", "c": "*"}, "dependencies": {
+      "b": {"version": "1.0.0", "requires": {"c": "*", "d": "*"}},
+      "c": {"version": "3.0.0"}}},
+    "b": {"version": "2.0.0", "requires": {"c": "*", "x": "*"}},
+    "c": {"version": "2.0.0"},
+    "d": {"version": "npm:real-d@5.0.0"}
+  }})";
+  AnalysisResult r = AnalyzeOne(*lock_, "package-lock.json", lock);
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  std::map<std::string, std::vector<std::string>> deps;
+  for (const auto& p : r.package_dbs[0].packages) deps[p.name + "@" + p.version] = p.depends;
+  EXPECT_EQ(deps["a@1.0.0"], (std::vector<std::string>{"b@1.0.0", "c@3.0.0"}));
+  EXPECT_EQ(deps["b@1.0.0"], (std::vector<std::string>{"c@3.0.0", "real-d@5.0.0"}));  // the enclosing a's c
+  EXPECT_EQ(deps["b@2.0.0"], (std::vector<std::string>{"c@2.0.0", "x"}));
+}
+
+TEST_F(NpmTest, YarnClassicPinsThroughDescriptors) {
+  const std::string lock = R"(# yarn lockfile v1
+
+
+a@^1.0.0:
+  version "1.0.0"
+  dependencies:
+    my-fetch "npm:node-fetch@2.6.0"
+    b "^2.0.0"
+    gone "^1.0.0"
+
+b@^2.0.0, b@^2.1.0:
+  version "2.1.0"
+  optionalDependencies:
+    a "^1.0.0"
+
+"my-fetch@npm:node-fetch@2.6.0":
+  version "2.6.0"
+)";
+  AnalysisResult r = AnalyzeOne(*yarn_, "yarn.lock", lock);
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  const auto& pkgs = r.package_dbs[0].packages;
+  EXPECT_EQ(FindPackage(pkgs, "a")->depends, (std::vector<std::string>{"node-fetch@2.6.0", "b@2.1.0", "gone"}));
+  EXPECT_EQ(FindPackage(pkgs, "b")->depends, std::vector<std::string>{"a@1.0.0"});
+}
+
+TEST_F(NpmTest, PnpmPinsWithoutPeerSuffixes) {
+  const std::string v6 = R"(lockfileVersion: '6.0'
+
+dependencies:
+  a:
+    specifier: 1.0.0
+    version: 1.0.0(react@17.0.2)
+
+packages:
+
+  /a@1.0.0(react@17.0.2):
+    resolution: {integrity: sha512-a}
+    dependencies:
+      b: 2.0.0(react@17.0.2)
+      lib: link:../lib
+      my-c: /c@3.0.0
+      react: 17.0.2
+      tar: github.com/x/y/abc
+    dev: false
+
+  /b@2.0.0(react@17.0.2):
+    resolution: {integrity: sha512-b}
+    dev: false
+
+  /c@3.0.0:
+    resolution: {integrity: sha512-c}
+    dev: false
+
+  /react@17.0.2:
+    resolution: {integrity: sha512-r}
+    dev: false
+)";
+  AnalysisResult r = AnalyzeOne(*pnpm_, "pnpm-lock.yaml", v6);
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  EXPECT_EQ(FindPackage(r.package_dbs[0].packages, "a")->depends,
+            (std::vector<std::string>{"b@2.0.0", "lib", "c@3.0.0", "react@17.0.2", "tar"}));
+
+  const std::string v5 = R"(lockfileVersion: 5.4
+
+packages:
+
+  /a/1.0.0_react@17.0.2:
+    resolution: {integrity: sha512-a}
+    dependencies:
+      b: 2.0.0_react@17.0.2
+      my-c: /c/3.0.0
+    dev: false
+)";
+  r = AnalyzeOne(*pnpm_, "pnpm-lock.yaml", v5);
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  EXPECT_EQ(FindPackage(r.package_dbs[0].packages, "a")->depends, (std::vector<std::string>{"b@2.0.0", "c@3.0.0"}));
+
+  const std::string v9 = R"(lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      a:
+        specifier: 1.0.0
+        version: 1.0.0(react@18.0.0)
+
+packages:
+
+  a@1.0.0:
+    resolution: {integrity: sha512-a}
+
+  react@18.0.0:
+    resolution: {integrity: sha512-r}
+
+  sw@4.2.3:
+    resolution: {integrity: sha512-s}
+
+snapshots:
+
+  a@1.0.0(react@18.0.0):
+    dependencies:
+      react: 18.0.0
+      sw-cjs: sw@4.2.3
+
+  react@18.0.0: {}
+
+  sw@4.2.3: {}
+)";
+  r = AnalyzeOne(*pnpm_, "pnpm-lock.yaml", v9);
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  EXPECT_EQ(FindPackage(r.package_dbs[0].packages, "a")->depends, (std::vector<std::string>{"react@18.0.0", "sw@4.2.3"}));
+}
+
+// Installed manifests name their dependencies; the inventory pins them with Node.js's lookup.
+TEST_F(NpmTest, InstalledPackagesAreLinkedByNodeLookup) {
+  auto manifest = [&](const std::string& path, const std::string& name, const std::string& version,
+                      std::vector<std::string> deps) {
+    AnalysisResult r = AnalyzeOne(*nm_, path, nlohmann::json{{"name", name}, {"version", version}}.dump());
+    Package p = r.package_dbs.at(0).packages.at(0);
+    p.depends = std::move(deps);
+    return p;
+  };
+  std::vector<Package> pkgs = {
+      manifest("app/node_modules/a/package.json", "a", "1.0.0", {"b", "@s/c", "missing"}),
+      manifest("app/node_modules/a/node_modules/b/package.json", "b", "1.0.0", {"d"}),
+      manifest("app/node_modules/b/package.json", "b", "2.0.0", {}),
+      manifest("app/node_modules/@s/c/package.json", "@s/c", "1.0.0", {"b"}),
+      manifest("node_modules/d/package.json", "d", "4.0.0", {}),
+      manifest("app/node_modules/e/package.json", "e", "1.0.0", {"f"}),
+      manifest("app/node_modules/f/package.json", "f", "1.0.0", {}),
+      manifest("node_modules/.pnpm/x@1.0.0/node_modules/x/package.json", "x", "1.0.0", {"y"}),
+      manifest("node_modules/.pnpm/y@2.0.0/node_modules/y/package.json", "y", "2.0.0", {}),
+  };
+  Package locked = npm::NewPackage("a", "1.0.0", "app/package-lock.json", "package-lock");
+  locked.depends = {"b"};
+  pkgs.push_back(locked);
+
+  std::vector<Package> plain = pkgs;
+  LinkInstalledPackages(plain);
+  auto deps = [](const std::vector<Package>& v, size_t i) { return v.at(i).depends; };
+  EXPECT_EQ(deps(plain, 0), (std::vector<std::string>{"b@1.0.0", "@s/c@1.0.0", "missing"}));
+  EXPECT_EQ(deps(plain, 1), std::vector<std::string>{"d@4.0.0"});  // up to the root of the tree
+  EXPECT_EQ(deps(plain, 3), std::vector<std::string>{"b@2.0.0"});  // not @s/node_modules
+  EXPECT_EQ(deps(plain, 5), std::vector<std::string>{"f@1.0.0"});
+  EXPECT_EQ(deps(plain, 7), std::vector<std::string>{"y"});        // pnpm: a symlink, not followed here
+  EXPECT_EQ(deps(plain, 9), std::vector<std::string>{"b"});        // lockfile packages are left alone
+
+  // With the tree's links: pnpm's symlinked directory leads to y; a nested f whose manifest was not
+  // read still stops the lookup (Node.js would load that directory, not the outer f).
+  std::vector<Package> linked = pkgs;
+  LinkInstalledPackages(linked, [](const std::string& path) -> std::optional<std::string> {
+    if (path == "node_modules/.pnpm/x@1.0.0/node_modules/y/package.json")
+      return "node_modules/.pnpm/y@2.0.0/node_modules/y/package.json";
+    if (path == "app/node_modules/e/node_modules/f/package.json") return path;
+    return std::nullopt;
+  });
+  EXPECT_EQ(deps(linked, 7), std::vector<std::string>{"y@2.0.0"});
+  EXPECT_EQ(deps(linked, 5), std::vector<std::string>{"f"});
+  EXPECT_EQ(deps(linked, 0), deps(plain, 0));
 }
 
 }  // namespace

@@ -64,12 +64,12 @@ TEST(PhpComposer, Lock) {
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(m->version, "2.8.0");
   EXPECT_EQ(m->extra.at("dev"), "false");
-  EXPECT_EQ(m->depends, (std::vector<std::string>{"psr/log"}));
+  EXPECT_EQ(m->depends, (std::vector<std::string>{"psr/log@3.0.0"}));  // the lock's psr/log
   EXPECT_EQ(m->licenses, (std::vector<std::string>{"MIT"}));
   const Package* pu = FindPackage(db.packages, "phpunit/phpunit");
   ASSERT_NE(pu, nullptr);
   EXPECT_EQ(pu->extra.at("dev"), "true");
-  EXPECT_EQ(pu->depends, (std::vector<std::string>{"sebastian/diff"}));
+  EXPECT_EQ(pu->depends, (std::vector<std::string>{"sebastian/diff"}));  // not in the lock: bare
   EXPECT_EQ(r.diagnostics.size(), 1u);  // the entry without a name
 }
 
@@ -91,6 +91,12 @@ TEST(PhpComposer, InstalledJsonV1AndV2) {
   })");
   const auto& pk = v2.package_dbs[0].packages;
   ASSERT_EQ(pk.size(), 2u);
+  // Composer names are case-insensitive: "PSR/Log" is the file's psr/log, spelled as installed.
+  AnalysisResult v3 = AnalyzeOne(*a, "vendor/composer/installed.json", R"({"packages": [
+      {"name": "psr/log", "version": "3.0.0"},
+      {"name": "monolog/monolog", "version": "3.5.0", "require": {"php": ">=8.1", "PSR/Log": "^2.0.0 || ^3.0.0"}}]})");
+  EXPECT_EQ(FindPackage(v3.package_dbs.at(0).packages, "monolog/monolog")->depends,
+            std::vector<std::string>{"psr/log@3.0.0"});
   EXPECT_EQ(FindPackage(pk, "psr/log")->extra.at("dev"), "false");
   EXPECT_EQ(FindPackage(pk, "phpunit/phpunit")->extra.at("dev"), "true");
 }

@@ -183,8 +183,9 @@ TEST(PythonLocksTest, PoetryLock2) {
             (std::vector<std::string>{"certifi@2024.7.4", "pysocks@1.7.1", "pytest@8.2.2", "requests@2.32.3"}));
   const Package* req = FindPackage(pk, "requests");
   ASSERT_NE(req, nullptr);
+  // Pinned to the lock's only version; names the lock does not hold stay bare; PySocks: optional.
   EXPECT_EQ(req->depends,
-            (std::vector<std::string>{"certifi", "charset-normalizer", "idna", "urllib3"}));  // PySocks: optional
+            (std::vector<std::string>{"certifi@2024.7.4", "charset-normalizer", "idna", "urllib3"}));
   EXPECT_EQ(Extra(*req, "dev"), "<none>");  // lock 2.0 does not say
   EXPECT_EQ(Extra(*FindPackage(pk, "pysocks"), "optional"), "true");
 }
@@ -442,7 +443,7 @@ TEST(PythonLocksTest, UvLock) {
   const Package* app = FindPackage(pk, "myapp");
   ASSERT_NE(app, nullptr);
   EXPECT_EQ(Extra(*app, "root"), "true");
-  EXPECT_EQ(app->depends, std::vector<std::string>{"requests"});
+  EXPECT_EQ(app->depends, std::vector<std::string>{"requests@2.32.3"});
   struct Want {
     const char* name;
     const char* direct;
@@ -460,7 +461,75 @@ TEST(PythonLocksTest, UvLock) {
     EXPECT_EQ(Extra(*p, "dev"), w.dev);
   }
   EXPECT_EQ(FindPackage(pk, "pytest")->depends,
-            (std::vector<std::string>{"colorama", "iniconfig", "packaging", "pluggy"}));
+            (std::vector<std::string>{"colorama@0.4.6", "iniconfig@2.0.0", "packaging@24.1", "pluggy@1.5.0"}));
+}
+
+TEST(PythonLocksTest, LockDependenciesArePinned) {
+  // poetry.lock: keys as the dependent writes them ("PySocks", "Typing_Extensions") match the locked
+  // names PEP 503-normalized; a name locked at two versions (for different markers) stays bare.
+  constexpr std::string_view kPoetry = R"X(
+[[package]]
+name = "app-lib"
+version = "1.0"
+[package.dependencies]
+PySocks = ">=1.5"
+Typing_Extensions = "*"
+numpy = [{version = "1.24.4", markers = "python_version < \"3.9\""}, {version = "2.0.1", markers = "python_version >= \"3.9\""}]
+
+[[package]]
+name = "pysocks"
+version = "1.7.1"
+
+[[package]]
+name = "typing-extensions"
+version = "4.12.2"
+
+[[package]]
+name = "numpy"
+version = "1.24.4"
+
+[[package]]
+name = "numpy"
+version = "2.0.1"
+)X";
+  AnalysisResult r = PyRun("python_poetry", "poetry.lock", kPoetry);
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  EXPECT_EQ(FindPackage(r.package_dbs[0].packages, "app-lib")->depends,
+            (std::vector<std::string>{"pysocks@1.7.1", "typing-extensions@4.12.2", "numpy"}));
+
+  // uv.lock writes the version in the edge when the lock holds several of the name.
+  constexpr std::string_view kUv = R"X(version = 1
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [
+    { name = "numpy", version = "1.24.4", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.9'" },
+    { name = "numpy", version = "2.0.1", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.9'" },
+    { name = "six" },
+]
+[[package]]
+name = "numpy"
+version = "1.24.4"
+source = { registry = "https://pypi.org/simple" }
+[[package]]
+name = "numpy"
+version = "2.0.1"
+source = { registry = "https://pypi.org/simple" }
+[[package]]
+name = "six"
+version = "1.16.0"
+source = { registry = "https://pypi.org/simple" }
+)X";
+  r = PyRun("python_uv", "uv.lock", kUv);
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  EXPECT_EQ(FindPackage(r.package_dbs[0].packages, "app")->depends,
+            (std::vector<std::string>{"numpy@1.24.4", "numpy@2.0.1", "six@1.16.0"}));
+
+  // Pipfile.lock lists no edges.
+  r = PyRun("python_pipenv", "Pipfile.lock", R"({"default": {"six": {"version": "==1.16.0"}}})");
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  EXPECT_TRUE(r.package_dbs[0].packages.at(0).depends.empty());
 }
 
 TEST(PythonLocksTest, UvLockMalformed) {

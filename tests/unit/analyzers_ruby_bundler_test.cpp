@@ -62,7 +62,7 @@ TEST(RubyBundler, GemfileLock) {
   const Package* ap = FindPackage(db.packages, "actionpack");
   ASSERT_NE(ap, nullptr);
   EXPECT_EQ(ap->version, "7.0.4");
-  EXPECT_EQ(ap->depends, (std::vector<std::string>{"actionview", "rack"}));
+  EXPECT_EQ(ap->depends, (std::vector<std::string>{"actionview@7.0.4", "rack@2.2.4"}));  // the lock's specs
   EXPECT_EQ(ap->extra.at("direct"), "true");
   const Package* nk = FindPackage(db.packages, "nokogiri");
   ASSERT_NE(nk, nullptr);
@@ -73,6 +73,8 @@ TEST(RubyBundler, GemfileLock) {
   ASSERT_NE(sr, nullptr);
   EXPECT_EQ(sr->extra.at("source"), "GIT");
   EXPECT_EQ(sr->extra.at("direct"), "true");
+  EXPECT_EQ(sr->depends, std::vector<std::string>{"actionpack@7.0.4"});  // across source sections
+  EXPECT_EQ(nk->depends, std::vector<std::string>{"racc@1.6.1"});
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_NE(r.diagnostics[0].message.find("line 20"), std::string::npos);
 }
@@ -104,6 +106,7 @@ end
   EXPECT_EQ(p.name, "rake");
   EXPECT_EQ(p.version, "13.0.6");
   EXPECT_EQ(p.licenses, (std::vector<std::string>{"MIT"}));
+  EXPECT_EQ(p.extra.at("source"), "gemspec");  // an installed gem: the reports group these as "Ruby"
   EXPECT_TRUE(r.diagnostics.empty());
   AnalysisResult bad = AnalyzeOne(*a, "specifications/x.gemspec", "Gem::Specification.new do |s|\nend\n");
   EXPECT_TRUE(bad.package_dbs[0].packages.empty());

@@ -98,13 +98,40 @@ TEST(CargoLockTest, Parse) {
   EXPECT_EQ(sv->db_path, "app/Cargo.lock");
   EXPECT_EQ(sv->extra.at("source"), "registry+https://github.com/rust-lang/crates.io-index");
   EXPECT_EQ(sv->extra.at("checksum").substr(0, 8), "f7b0758c");
-  EXPECT_TRUE(Contains(sv->depends, "maybe-uninit"));
+  EXPECT_EQ(sv->depends, std::vector<std::string>{"maybe-uninit"});  // not in the lock: bare
   EXPECT_EQ(FindPackage(db.packages, "time")->version, "0.1.43");
   const Package* demo = FindPackage(db.packages, "demo");
   ASSERT_NE(demo, nullptr);
   EXPECT_EQ(demo->extra.at("workspace"), "true");
-  EXPECT_TRUE(Contains(demo->depends, "serde"));
-  EXPECT_TRUE(Contains(demo->depends, "chrono"));
+  // "name" alone (the lock's only version of it) and "name version (source)" are both pinned.
+  EXPECT_EQ(demo->depends, (std::vector<std::string>{"chrono@0.4.19", "smallvec@0.6.13", "serde@1.0.130"}));
+  EXPECT_EQ(FindPackage(db.packages, "time")->depends, (std::vector<std::string>{"libc@0.2.101", "winapi"}));
+}
+
+TEST(CargoLockTest, TwoVersionsOfACrate) {
+  // Cargo writes "name version" when the lock holds several versions of the name.
+  auto a = MakeAnalyzer("rust_cargo_lock");
+  AnalysisResult r = AnalyzeOne(*a, "Cargo.lock", R"TOML(version = 3
+[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = ["smallvec 0.6.13", "smallvec 1.6.1", "time"]
+[[package]]
+name = "smallvec"
+version = "0.6.13"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+[[package]]
+name = "smallvec"
+version = "1.6.1"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+[[package]]
+name = "time"
+version = "0.1.43"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+)TOML");
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  EXPECT_EQ(FindPackage(r.package_dbs[0].packages, "app")->depends,
+            (std::vector<std::string>{"smallvec@0.6.13", "smallvec@1.6.1", "time@0.1.43"}));
 }
 
 TEST(CargoLockTest, Malformed) {

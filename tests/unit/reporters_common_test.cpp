@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -109,6 +111,134 @@ TEST(ReporterCommon, DependencyIndexResolvesByNameWithinType) {
   // "libc6:amd64" resolves through the name before ':'; "libacl1" is not installed.
   ASSERT_EQ(dindex.Resolve(d.inventory.packages[2]).size(), 1u);
   EXPECT_EQ(dindex.Resolve(d.inventory.packages[1]).size(), 1u);
+}
+
+// ---- Language packages: targets and the dependency graph ----
+
+Package Lang(const std::string& type, const std::string& name, const std::string& version, const std::string& db,
+             std::map<std::string, std::string> extra = {}, std::vector<std::string> depends = {}) {
+  Package p = sample::Pkg(type, name, version, "", -1);
+  p.db_path = db;
+  p.extra = std::move(extra);
+  p.depends = std::move(depends);
+  return p;
+}
+
+TEST(ReporterCommon, InstalledPackagesShareAnEcosystemTarget) {
+  ScanResult r = sample::Base("/srv", ArtifactType::kFilesystem);
+  const std::map<std::string, std::string> nm{{"source", "node_modules"}};
+  r.inventory.packages = {
+      Lang("npm", "a", "1.0.0", "app/node_modules/a/package.json", nm),
+      Lang("npm", "b", "2.0.0", "usr/lib/node_modules/b/package.json", nm),
+      Lang("npm", "a", "1.0.0", "app/package-lock.json", {{"source", "package-lock"}}),
+      Lang("pypi", "six", "1.16.0", "usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA", {{"source", "dist-info"}}),
+      Lang("pypi", "old", "0.1", "usr/lib/python3/site-packages/old.egg-info/PKG-INFO", {{"source", "egg-info"}}),
+      Lang("pypi", "six", "1.16.0", "app/poetry.lock", {{"source", "poetry"}}),
+      Lang("gem", "rake", "13.0.6", "usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec", {{"source", "gemspec"}}),
+      Lang("gem", "rake", "13.0.6", "app/Gemfile.lock", {{"source", "GEM"}}),
+      Lang("maven", "org.a:a", "1.0", "app/lib/a.jar", {{"identified_by", "pom.properties"}}),
+      Lang("maven", "org.b:b", "2.0", "app/app.war", {{"identified_by", "manifest"}, {"archive", "WEB-INF/lib/b.jar"}}),
+      Lang("maven", "org.a:a", "1.0", "app/gradle.lockfile"),
+      Lang("golang", "stdlib", "v1.21.5", "usr/bin/tool"),
+  };
+  std::vector<std::tuple<std::string, std::string, std::string, size_t>> got;  // type, name, path, size
+  for (const auto& t : report::BuildTargets(r.inventory)) {
+    EXPECT_EQ(t.cls, "lang-pkgs");
+    got.emplace_back(t.type, t.name, t.path, t.packages.size());
+  }
+  // Per type: the ecosystem group first, then one target per file.
+  EXPECT_EQ(got, (std::vector<std::tuple<std::string, std::string, std::string, size_t>>{
+                     {"gem", "Ruby", "", 1},
+                     {"gem", "app/Gemfile.lock", "app/Gemfile.lock", 1},
+                     {"golang", "usr/bin/tool", "usr/bin/tool", 1},
+                     {"maven", "Java", "", 2},
+                     {"maven", "app/gradle.lockfile", "app/gradle.lockfile", 1},
+                     {"npm", "Node.js", "", 2},
+                     {"npm", "app/package-lock.json", "app/package-lock.json", 1},
+                     {"pypi", "Python", "", 2},
+                     {"pypi", "app/poetry.lock", "app/poetry.lock", 1}}));
+  EXPECT_EQ(report::InstalledGroup(r.inventory.packages[0]), "Node.js");
+  EXPECT_EQ(report::InstalledGroup(r.inventory.packages[2]), "");
+}
+
+TEST(ReporterCommon, SplitDepends) {
+  auto split = [](std::string_view e) {
+    report::DependsEntry d = report::SplitDepends(e);
+    return std::make_pair(d.name, d.version);
+  };
+  EXPECT_EQ(split("@babel/core@7.0.0"), std::make_pair(std::string("@babel/core"), std::string("7.0.0")));
+  EXPECT_EQ(split("@babel/core"), std::make_pair(std::string("@babel/core"), std::string()));
+  EXPECT_EQ(split("lodash@4.17.21"), std::make_pair(std::string("lodash"), std::string("4.17.21")));
+  EXPECT_EQ(split("lodash"), std::make_pair(std::string("lodash"), std::string()));
+  EXPECT_EQ(split("golang.org/x/text@v0.3.5"), std::make_pair(std::string("golang.org/x/text"), std::string("v0.3.5")));
+}
+
+std::vector<std::string> Names(const std::vector<const Package*>& v) {
+  std::vector<std::string> out;
+  for (const Package* p : v) out.push_back(p->name + "@" + p->version + " " + p->db_path);
+  return out;
+}
+
+TEST(ReporterCommon, DependencyIndexResolvesLanguagePackagesWithinTheirTarget) {
+  const std::map<std::string, std::string> nm{{"source", "node_modules"}};
+  const std::string lock = "app/package-lock.json";
+  std::vector<Package> pk = {
+      // A lockfile: two versions of b.
+      Lang("npm", "a", "1.0.0", lock, {}, {"b@1.0.0", "c", "zz", "a@1.0.0"}),  // itself: left out
+      Lang("npm", "b", "1.0.0", lock),
+      Lang("npm", "b", "2.0.0", lock),
+      Lang("npm", "c", "1.0.0", lock),
+      Lang("npm", "d", "1.0.0", lock, {}, {"b", "e@1.0.0"}),  // "b": two versions, no edge; e: another target
+      // Installed: b@2.0.0 twice; each package sees the copy Node.js would load.
+      Lang("npm", "a", "1.0.0", "node_modules/a/package.json", nm, {"b@2.0.0"}),
+      Lang("npm", "b", "2.0.0", "node_modules/b/package.json", nm),
+      Lang("npm", "x", "1.0.0", "node_modules/x/package.json", nm, {"b@2.0.0"}),
+      Lang("npm", "b", "2.0.0", "node_modules/x/node_modules/b/package.json", nm),
+      Lang("npm", "e", "1.0.0", "node_modules/e/package.json", nm),
+      // PEP 503: "Typing_Extensions" is typing-extensions; composer and nuget names ignore case.
+      Lang("pypi", "app", "1.0", "poetry.lock", {}, {"Typing_Extensions"}),
+      Lang("pypi", "typing-extensions", "4.12.2", "poetry.lock"),
+      Lang("nuget", "Serilog.Sinks.Console", "4.1.0", "packages.lock.json", {}, {"serilog@2.10.0"}),
+      Lang("nuget", "Serilog", "2.10.0", "packages.lock.json"),
+  };
+  std::vector<const Package*> all;
+  for (const auto& p : pk) all.push_back(&p);
+  report::DependencyIndex index(all);
+  EXPECT_EQ(Names(index.Resolve(pk[0])), (std::vector<std::string>{"b@1.0.0 " + lock, "c@1.0.0 " + lock}));
+  EXPECT_TRUE(index.Resolve(pk[4]).empty());
+  EXPECT_EQ(Names(index.Resolve(pk[5])), std::vector<std::string>{"b@2.0.0 node_modules/b/package.json"});
+  EXPECT_EQ(Names(index.Resolve(pk[7])), std::vector<std::string>{"b@2.0.0 node_modules/x/node_modules/b/package.json"});
+  EXPECT_EQ(Names(index.Resolve(pk[10])), std::vector<std::string>{"typing-extensions@4.12.2 poetry.lock"});
+  EXPECT_EQ(Names(index.Resolve(pk[12])), std::vector<std::string>{"Serilog@2.10.0 packages.lock.json"});
+}
+
+TEST(ReporterCommon, TargetRootsAreTheApplicationsDirectDependencies) {
+  auto roots = [](std::vector<Package> pk) {
+    std::vector<const Package*> all;
+    for (const auto& p : pk) all.push_back(&p);
+    report::DependencyIndex index(all);
+    report::Target t;
+    t.cls = "lang-pkgs";
+    t.packages = all;
+    std::vector<std::string> out;
+    for (const Package* p : report::TargetRoots(t, index)) out.push_back(p->name);
+    return out;
+  };
+  // The project itself when the lockfile has it (uv's workspace member, a Go binary's main module).
+  EXPECT_EQ(roots({Lang("pypi", "app", "1", "uv.lock", {{"root", "true"}}, {"a@1"}),
+                   Lang("pypi", "a", "1", "uv.lock", {{"direct", "true"}})}),
+            std::vector<std::string>{"app"});
+  EXPECT_EQ(roots({Lang("golang", "example.com/x", "(devel)", "bin/x", {{"main", "true"}}, {"stdlib@v1.21.5"}),
+                   Lang("golang", "stdlib", "v1.21.5", "bin/x")}),
+            std::vector<std::string>{"example.com/x"});
+  // Otherwise what the analyzer marks direct.
+  EXPECT_EQ(roots({Lang("npm", "a", "1", "l", {{"direct", "true"}}, {"b@1"}), Lang("npm", "b", "1", "l", {{"direct", "true"}}),
+                   Lang("npm", "c", "1", "l", {{"direct", "false"}})}),
+            (std::vector<std::string>{"a", "b"}));
+  // Otherwise the packages nothing else in the target depends on.
+  EXPECT_EQ(roots({Lang("npm", "a", "1", "l", {}, {"b@1"}), Lang("npm", "b", "1", "l", {}, {"c"}), Lang("npm", "c", "1", "l"),
+                   Lang("npm", "d", "1", "l")}),
+            (std::vector<std::string>{"a", "d"}));
 }
 
 TEST(SpdxLicense, KnownIdentifiers) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -169,11 +170,101 @@ TEST(CycloneDxReport, BomRefsAreUniqueAndDependenciesResolve) {
 
 TEST(CycloneDxReport, NoOsNoOsComponent) {
   json bom = Bom(sample::BareRootfs());
-  ASSERT_EQ(bom["components"].size(), 2u);
-  for (const auto& c : bom["components"]) EXPECT_EQ(c["type"], "library");
+  // The dpkg package, then the language target of "thing" (an application) and its package.
+  ASSERT_EQ(bom["components"].size(), 3u);
+  for (const auto& c : bom["components"]) EXPECT_NE(c["type"], "operating-system");
   EXPECT_EQ(bom["components"][0]["purl"], "pkg:deb/debian/odd%20pkg@1.0?arch=all");
   EXPECT_EQ(bom["components"][0]["licenses"], json::parse(R"J([{"license": {"name": "Custom License (see COPYING)"}}])J"));
-  EXPECT_EQ(bom["components"][1]["purl"], "pkg:generic/thing@2.0");
+  EXPECT_EQ(bom["components"][1]["type"], "application");
+  EXPECT_EQ(bom["components"][2]["type"], "library");
+  EXPECT_EQ(bom["components"][2]["purl"], "pkg:generic/thing@2.0");
+}
+
+// ---- language packages: applications and their dependency graphs ----
+
+// A project with a lockfile, installed: package-lock.json and the node_modules manifests, plus an OS
+// package.
+ScanResult LangApp() {
+  ScanResult r = sample::Base("/srv/app", ArtifactType::kFilesystem);
+  auto npm = [](const std::string& name, const std::string& version, const std::string& db,
+                std::map<std::string, std::string> extra, std::vector<std::string> deps) {
+    Package p = sample::Pkg("npm", name, version, "", -1);
+    p.db_path = db;
+    p.extra = std::move(extra);
+    p.depends = std::move(deps);
+    return p;
+  };
+  const std::string lock = "app/package-lock.json";
+  Package base = sample::Pkg("dpkg", "base-files", "12.4", "amd64", -1);
+  base.db_path = "var/lib/dpkg/status";
+  r.inventory.packages = {
+      base,
+      npm("a", "1.0.0", lock, {{"source", "package-lock"}, {"direct", "true"}}, {"b@1.0.0", "@s/c@2.0.0"}),
+      npm("b", "1.0.0", lock, {{"source", "package-lock"}, {"direct", "false"}}, {}),
+      npm("@s/c", "2.0.0", lock, {{"source", "package-lock"}, {"direct", "true"}}, {}),
+      npm("a", "1.0.0", "app/node_modules/a/package.json", {{"source", "node_modules"}}, {"b@1.0.0", "@s/c@2.0.0"}),
+      npm("b", "1.0.0", "app/node_modules/b/package.json", {{"source", "node_modules"}}, {}),
+      npm("@s/c", "2.0.0", "app/node_modules/@s/c/package.json", {{"source", "node_modules"}}, {"b"}),
+  };
+  return r;
+}
+
+// bom-ref of the library `name` read from `db_path`.
+std::string RefOf(const json& bom, const std::string& name, const std::string& db_path) {
+  for (const auto& c : bom["components"])
+    if (c["name"] == name && Property(c, "customs:DBPath") == db_path) return c["bom-ref"];
+  ADD_FAILURE() << name << " from " << db_path;
+  return "";
+}
+
+TEST(CycloneDxReport, LanguageTargetsAreApplications) {
+  json bom = Bom(LangApp());
+  std::string path = sample::WriteTemp("lang.cdx.json", bom.dump());
+  EXPECT_TRUE(ValidatesAgainstSchema("cyclonedx-1.6", path));
+
+  const json* nodejs = Component(bom, "application:npm:Node.js");
+  const json* locked = Component(bom, "application:npm:app/package-lock.json");
+  ASSERT_NE(nodejs, nullptr);
+  ASSERT_NE(locked, nullptr);
+  EXPECT_EQ((*nodejs)["type"], "application");
+  EXPECT_EQ((*nodejs)["name"], "Node.js");
+  EXPECT_EQ(Property(*nodejs, "customs:Type"), "npm");
+  EXPECT_EQ(Property(*nodejs, "customs:Path"), "");  // many manifests: each package keeps its DBPath
+  EXPECT_EQ((*locked)["name"], "app/package-lock.json");
+  EXPECT_EQ(Property(*locked, "customs:Path"), "app/package-lock.json");
+  EXPECT_EQ(Property(*locked, "customs:Class"), "lang-pkgs");
+
+  // The artifact holds the OS packages and the applications, not the language packages themselves.
+  const std::string lock = "app/package-lock.json";
+  const json* root = DependencyOf(bom, bom["metadata"]["component"]["bom-ref"]);
+  ASSERT_NE(root, nullptr);
+  EXPECT_EQ((*root)["dependsOn"], json::array({RefOf(bom, "base-files", "var/lib/dpkg/status"),
+                                               "application:npm:Node.js", "application:npm:app/package-lock.json"}));
+  // The lockfile's application: its direct packages; the installed tree's: what nothing else needs.
+  EXPECT_EQ((*DependencyOf(bom, "application:npm:app/package-lock.json"))["dependsOn"],
+            json::array({RefOf(bom, "@s/c", lock), RefOf(bom, "a", lock)}));
+  EXPECT_EQ((*DependencyOf(bom, "application:npm:Node.js"))["dependsOn"],
+            json::array({RefOf(bom, "a", "app/node_modules/a/package.json")}));
+  // Packages depend on the packages of their own target.
+  EXPECT_EQ((*DependencyOf(bom, RefOf(bom, "a", lock)))["dependsOn"],
+            json::array({RefOf(bom, "@s/c", lock), RefOf(bom, "b", lock)}));
+  EXPECT_EQ((*DependencyOf(bom, RefOf(bom, "a", "app/node_modules/a/package.json")))["dependsOn"],
+            json::array({RefOf(bom, "@s/c", "app/node_modules/@s/c/package.json"),
+                         RefOf(bom, "b", "app/node_modules/b/package.json")}));
+  // A bare name resolves when the target has one package of that name.
+  EXPECT_EQ((*DependencyOf(bom, RefOf(bom, "@s/c", "app/node_modules/@s/c/package.json")))["dependsOn"],
+            json::array({RefOf(bom, "b", "app/node_modules/b/package.json")}));
+
+  // Every component is in the graph, once; bom-refs are unique.
+  std::set<std::string> refs, deps;
+  for (const auto& c : bom["components"]) EXPECT_TRUE(refs.insert(c["bom-ref"]).second) << c["bom-ref"];
+  for (const auto& d : bom["dependencies"]) EXPECT_TRUE(deps.insert(d["ref"]).second) << d["ref"];
+  for (const auto& r : refs) EXPECT_TRUE(deps.count(r)) << r;
+
+  // Deterministic whatever the inventory order.
+  ScanResult shuffled = LangApp();
+  std::reverse(shuffled.inventory.packages.begin(), shuffled.inventory.packages.end());
+  EXPECT_EQ(sample::Render("cyclonedx", shuffled), sample::Render("cyclonedx", LangApp()));
 }
 
 // ---- vulnerabilities ----

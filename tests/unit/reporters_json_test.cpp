@@ -135,6 +135,33 @@ TEST(JsonReport, NoOsNoLayers) {
   EXPECT_EQ(doc["diagnostics"], json::array());
 }
 
+TEST(JsonReport, LanguageTargetsAndPinnedDependencies) {
+  // Installed packages: one target per ecosystem, each package with its own dbPath; lockfiles: one
+  // target per file. dependsOn keeps the entries as the analyzers wrote them ("name@version").
+  ScanResult r = sample::Base("/srv/app", ArtifactType::kFilesystem);
+  auto npm = [](const std::string& name, const std::string& db, const std::string& source,
+                std::vector<std::string> deps) {
+    Package p = sample::Pkg("npm", name, "1.0.0", "", -1);
+    p.db_path = db;
+    p.extra["source"] = source;
+    p.depends = std::move(deps);
+    return p;
+  };
+  r.inventory.packages = {npm("@s/a", "node_modules/@s/a/package.json", "node_modules", {"b@1.0.0"}),
+                          npm("b", "node_modules/b/package.json", "node_modules", {}),
+                          npm("@s/a", "package-lock.json", "package-lock", {"b"})};
+  json doc = Report(r);
+  ASSERT_EQ(doc["targets"].size(), 2u);
+  EXPECT_EQ(doc["targets"][0]["target"], "Node.js");
+  EXPECT_EQ(doc["targets"][0]["class"], "lang-pkgs");
+  EXPECT_EQ(doc["targets"][0]["type"], "npm");
+  ASSERT_EQ(doc["targets"][0]["packages"].size(), 2u);
+  EXPECT_EQ(doc["targets"][0]["packages"][0]["dbPath"], "node_modules/@s/a/package.json");
+  EXPECT_EQ(doc["targets"][0]["packages"][0]["dependsOn"], json::array({"b@1.0.0"}));
+  EXPECT_EQ(doc["targets"][1]["target"], "package-lock.json");
+  EXPECT_EQ(doc["targets"][1]["packages"][0]["dependsOn"], json::array({"b"}));
+}
+
 TEST(JsonReport, EmptyInventory) {
   ScanResult r;
   r.tool_version = "0.1.0";

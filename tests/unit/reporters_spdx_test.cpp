@@ -6,6 +6,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -31,11 +32,35 @@ bool HasRelationship(const json& doc, const std::string& from, const std::string
   return false;
 }
 
+// A Python project: a poetry.lock and the installed dist-info metadata of the same packages.
+ScanResult PythonApp() {
+  ScanResult r = sample::Base("/srv/app", ArtifactType::kFilesystem);
+  auto py = [](const std::string& name, const std::string& version, const std::string& db,
+               std::map<std::string, std::string> extra, std::vector<std::string> deps) {
+    Package p = sample::Pkg("pypi", name, version, "", -1);
+    p.db_path = db;
+    p.extra = std::move(extra);
+    p.depends = std::move(deps);
+    return p;
+  };
+  const std::string site = "usr/lib/python3/site-packages/";
+  r.inventory.packages = {
+      py("requests", "2.32.3", "app/poetry.lock", {{"source", "poetry"}}, {"urllib3@2.2.2", "idna@3.7"}),
+      py("urllib3", "2.2.2", "app/poetry.lock", {{"source", "poetry"}}, {}),
+      py("idna", "3.7", "app/poetry.lock", {{"source", "poetry"}}, {}),
+      py("requests", "2.32.3", site + "requests-2.32.3.dist-info/METADATA", {{"source", "dist-info"}},
+         {"urllib3", "IDNA"}),
+      py("urllib3", "2.2.2", site + "urllib3-2.2.2.dist-info/METADATA", {{"source", "dist-info"}}, {}),
+      py("idna", "3.7", site + "idna-3.7.dist-info/METADATA", {{"source", "dist-info"}}, {}),
+  };
+  return r;
+}
+
 std::vector<ScanResult> AllSamples() {
   ScanResult empty;
   empty.tool_version = "0.1.0";
   empty.scanned_at = "2024-05-06T07:08:09Z";
-  return {sample::Alpine(), sample::Debian(), sample::Rocky(), sample::BareRootfs(), empty};
+  return {sample::Alpine(), sample::Debian(), sample::Rocky(), sample::BareRootfs(), empty, PythonApp()};
 }
 
 TEST(SpdxReport, ValidatesAgainstTheSchema) {
@@ -145,6 +170,46 @@ TEST(SpdxReport, PackagesAndRelationships) {
   size_t depends = 0;
   for (const auto& r : doc["relationships"]) depends += r["relationshipType"] == "DEPENDS_ON";
   EXPECT_EQ(depends, 5u);  // busybox->musl, curl->libssl, libssl->musl, libssl->libcrypto, libcrypto->musl
+}
+
+TEST(SpdxReport, LanguageTargetsAreApplications) {
+  json doc = Doc(PythonApp());
+  std::string artifact;
+  std::map<std::string, std::string> app_of_target;  // application name -> SPDXID
+  for (const auto& p : doc["packages"]) {
+    if (p["primaryPackagePurpose"] == "FILE") artifact = p["SPDXID"];
+    if (p["primaryPackagePurpose"] == "APPLICATION") app_of_target[p["name"]] = p["SPDXID"];
+  }
+  ASSERT_EQ(app_of_target.size(), 2u);
+  const std::string lock_app = app_of_target["app/poetry.lock"], site_app = app_of_target["Python"];
+  ASSERT_FALSE(lock_app.empty());
+  ASSERT_FALSE(site_app.empty());
+  EXPECT_TRUE(HasRelationship(doc, artifact, "CONTAINS", lock_app));
+  EXPECT_TRUE(HasRelationship(doc, artifact, "CONTAINS", site_app));
+
+  // Each package is contained by its application (not the artifact), and the graph stays within
+  // the target: the lockfile's requests -> its urllib3 and idna; the installed requests -> the
+  // installed ones (names as the metadata writes them, compared PEP 503-normalized).
+  auto id_of = [&](const std::string& name, const std::string& app) {
+    for (const auto& p : doc["packages"])
+      if (p["name"] == name && HasRelationship(doc, app, "CONTAINS", p["SPDXID"])) return p["SPDXID"].get<std::string>();
+    ADD_FAILURE() << name << " not in " << app;
+    return std::string();
+  };
+  std::set<std::tuple<std::string, std::string, std::string>> rels;
+  for (const auto& r : doc["relationships"]) rels.emplace(r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]);
+  for (const std::string& app : {lock_app, site_app}) {
+    SCOPED_TRACE(app);
+    const std::string req = id_of("requests", app), u3 = id_of("urllib3", app), idna = id_of("idna", app);
+    EXPECT_FALSE(rels.count({artifact, "CONTAINS", req}));
+    EXPECT_TRUE(rels.count({app, "DEPENDS_ON", req}));  // nothing else needs requests
+    EXPECT_FALSE(rels.count({app, "DEPENDS_ON", u3}));
+    EXPECT_TRUE(rels.count({req, "DEPENDS_ON", u3}));
+    EXPECT_TRUE(rels.count({req, "DEPENDS_ON", idna}));
+  }
+  size_t depends = 0;
+  for (const auto& [from, type, to] : rels) depends += type == "DEPENDS_ON";
+  EXPECT_EQ(depends, 6u);  // two applications -> requests, two requests -> urllib3 and idna
 }
 
 TEST(SpdxReport, LicenseExpressionsAndLicenseRefs) {

@@ -81,6 +81,30 @@ TEST(TableReport, SourceVersionEpochAndUnknownLayer) {
   EXPECT_TRUE(Contains(bare, "\n1 package\n"));
 }
 
+TEST(TableReport, InstalledPackagesShowWhereTheyAre) {
+  // Installed Node.js packages share one target: a Path column tells the copies apart. A lockfile's
+  // target is named by the file and needs none.
+  ScanResult r = sample::Base("/srv/app", ArtifactType::kFilesystem);
+  auto npm = [](const std::string& db, const std::string& source) {
+    Package p = sample::Pkg("npm", "ms", "2.1.3", "", -1);
+    p.db_path = db;
+    p.extra["source"] = source;
+    return p;
+  };
+  r.inventory.packages = {npm("node_modules/ms/package.json", "node_modules"),
+                          npm("node_modules/debug/node_modules/ms/package.json", "node_modules"),
+                          npm("package-lock.json", "package-lock")};
+  std::string out = sample::Render("table", r);
+  EXPECT_TRUE(Contains(out, "\nNode.js [npm]\n"));
+  const std::string nested = "node_modules/debug/node_modules/ms/package.json";
+  EXPECT_TRUE(Contains(out, "│ Package │ Version │ Arch │ Source │ Layer │ Path" + std::string(nested.size() - 4, ' ') +
+                                " │\n"))
+      << out;
+  EXPECT_TRUE(Contains(out, "│ ms      │ 2.1.3   │      │ ms     │ -     │ " + nested + " │\n")) << out;
+  EXPECT_TRUE(Contains(out, "\npackage-lock.json [npm]\n"));
+  EXPECT_TRUE(Contains(out, "│ Package │ Version │ Arch │ Source │ Layer │\n"));
+}
+
 TEST(TableReport, EmptyInventory) {
   ScanResult r = sample::Base("scratch", ArtifactType::kContainerImage);
   r.inventory.os.reset();

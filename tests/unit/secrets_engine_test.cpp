@@ -1,0 +1,179 @@
+// The secret engine on its own rules: streaming must not change what is found (any block size, a
+// secret across block boundaries, far into a large file), positions are exact, and allow rules,
+// path scopes, inline ignores, entropy, validators and binary files behave as documented.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "secrets/engine.h"
+
+namespace cs = customs::secrets;
+
+namespace {
+
+cs::Rule MakeRule(std::string id, std::string regex) {
+  cs::Rule r;
+  r.id = std::move(id);
+  r.category = "Test";
+  r.title = r.id;
+  r.regex = std::move(regex);
+  return r;
+}
+
+cs::Config TestConfig() {
+  cs::Config c;
+  c.rules.push_back(MakeRule("akid", R"(\b(?<secret>AKIA[0-9A-Z]{16})\b)"));
+  auto tok = MakeRule("tok", R"(tok_(?<secret>[a-z0-9]{20,40})(?![a-z0-9]))");
+  tok.keywords = {"tok_"};
+  tok.min_entropy = 3.0;
+  c.rules.push_back(tok);
+  auto pem = MakeRule("pem", R"(-----BEGIN TEST KEY-----\n(?:[A-Za-z0-9+/=]{16,64}\n){2,200}-----END TEST KEY-----)");
+  pem.prefilter = "-----END TEST KEY-----";  // fires where every match ends; compiles fast
+  pem.max_len = 16 * 1024;
+  pem.multiline = true;
+  c.rules.push_back(pem);
+  auto txt = MakeRule("pw", R"re(password\s*=\s*"(?<secret>[^"\s]{8,64})")re");
+  txt.text_only = true;
+  c.rules.push_back(txt);
+  auto scoped = MakeRule("npmrc", R"(_authToken=(?<secret>[A-Za-z0-9-]{16,64}))");
+  scoped.path = R"((^|/)\.npmrc$)";
+  c.rules.push_back(scoped);
+  c.allow_rules.push_back({"example", "", "EXAMPLE", ""});
+  c.allow_rules.push_back({"fixtures", "", "", "(^|/)fixtures/"});
+  return c;
+}
+
+struct Found {
+  std::string rule, secret;
+  uint64_t line, column;
+  bool operator==(const Found&) const = default;
+  friend void PrintTo(const Found& f, std::ostream* os) {
+    *os << f.rule << " " << f.secret.substr(0, 30) << " " << f.line << ":" << f.column;
+  }
+};
+
+std::vector<Found> Scan(const cs::Engine& e, std::string_view path, std::string_view data, size_t block) {
+  auto s = e.NewSession();
+  s->Begin(path);
+  for (size_t i = 0; i < data.size(); i += block)
+    s->Feed(std::span<const char>(data.data() + i, std::min(block, data.size() - i)));
+  std::vector<Found> out;
+  for (auto& m : s->End()) out.push_back({e.Rules()[m.rule].id, m.secret, m.line, m.column});
+  return out;
+}
+
+std::string Key() { return "AKIA" + std::string("Q7Z3MX4PLR8WNB2K"); }
+
+std::string PemBody() {
+  std::string b = "-----BEGIN TEST KEY-----\n";
+  for (int i = 0; i < 20; ++i) b += "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MTIzNDU2Nzg5MGFiY2Rl\n";
+  return b + "-----END TEST KEY-----";
+}
+
+}  // namespace
+
+TEST(SecretEngine, PositionsAreExactWhateverTheBlockSize) {
+  auto e = cs::Engine::Build(TestConfig());
+  const std::string text = "line one\n  key = " + Key() + "\nx tok_a8f3k2m9q1z7w4e6r5t0 y\n" + PemBody() + "\nend\n";
+  const std::vector<Found> want = {
+      {"akid", Key(), 2, 9},
+      {"tok", "a8f3k2m9q1z7w4e6r5t0", 3, 7},
+      {"pem", PemBody(), 4, 1},
+  };
+  for (size_t block : {size_t(1), size_t(2), size_t(7), size_t(64), size_t(4096), size_t(1) << 20})
+    EXPECT_EQ(Scan(*e, "a.txt", text, block), want) << "block " << block;
+}
+
+TEST(SecretEngine, FindsSecretsFarIntoLargeFilesWithCorrectLines) {
+  auto e = cs::Engine::Build(TestConfig());
+  std::string text;
+  std::mt19937 rng(7);
+  uint64_t lines = 0;
+  while (text.size() < (3u << 20)) {
+    std::string l(20 + rng() % 100, 'a');
+    for (auto& c : l) c = char('a' + rng() % 26);
+    text += l + "\n";
+    ++lines;
+  }
+  text += "xx " + Key() + "\n";
+  // A very long line (minified code) holding a secret in its middle.
+  std::string long_line(200000, 'q');
+  long_line.replace(150000, 1, " " + Key() + " ");
+  text += long_line + "\n";
+  auto got = Scan(*e, "big.js", text, 65536);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], (Found{"akid", Key(), lines + 1, 4}));
+  EXPECT_EQ(got[1], (Found{"akid", Key(), lines + 2, 150002}));
+  EXPECT_EQ(Scan(*e, "big.js", text, 1000), got);
+}
+
+TEST(SecretEngine, SeveralMatchesOfOneRuleAndAdjacentOnes) {
+  auto e = cs::Engine::Build(TestConfig());
+  std::string k2 = "AKIA" + std::string("ZZZZ3MX4PLR8WNB2");
+  std::string text = Key() + " " + k2 + "\n" + Key() + Key() + "\n";  // the glued pair is one word: no \b between
+  auto got = Scan(*e, "f", text, 3);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].secret, Key());
+  EXPECT_EQ(got[1].secret, k2);
+  EXPECT_EQ(got[1].column, 22u);
+}
+
+TEST(SecretEngine, AllowRulesPathScopesAndInlineIgnores) {
+  auto e = cs::Engine::Build(TestConfig());
+  // A value allow rule.
+  EXPECT_TRUE(Scan(*e, "a", "AKIAIOSFODNN7EXAMPLE\n", 64).empty());
+  // A path allow rule skips the file.
+  EXPECT_TRUE(Scan(*e, "src/fixtures/keys.txt", Key() + "\n", 64).empty());
+  EXPECT_EQ(Scan(*e, "src/fixturesx/keys.txt", Key() + "\n", 64).size(), 1u);
+  // A path-scoped rule fires only on its path.
+  const std::string npmrc = "//registry.npmjs.org/:_authToken=abcd1234efgh5678ijkl\n";
+  EXPECT_EQ(Scan(*e, "home/u/.npmrc", npmrc, 64).size(), 1u);
+  EXPECT_TRUE(Scan(*e, "home/u/npmrc.txt", npmrc, 64).empty());
+  // Inline ignores: every rule, the named rule, another rule (no effect); comment after the secret,
+  // beyond the first block.
+  EXPECT_TRUE(Scan(*e, "a", "k=" + Key() + " # customs:ignore\n", 4).empty());
+  EXPECT_TRUE(Scan(*e, "a", "k=" + Key() + " # customs:ignore:tok,akid\n", 4).empty());
+  EXPECT_EQ(Scan(*e, "a", "k=" + Key() + " # customs:ignore:tok\n", 4).size(), 1u);
+  EXPECT_EQ(Scan(*e, "a", "# customs:ignore\nk=" + Key() + "\n", 4).size(), 1u);  // other lines unaffected
+}
+
+TEST(SecretEngine, KeywordsEntropyAndTextOnly) {
+  auto e = cs::Engine::Build(TestConfig());
+  EXPECT_TRUE(Scan(*e, "a", "tok_aaaaaaaaaaaaaaaaaaaaaaaa\n", 64).empty()) << "entropy too low";
+  EXPECT_EQ(Scan(*e, "a", "password = \"hunter2hunter2\"\n", 64).size(), 1u);
+  std::string bin("\x7f" "ELF\0\0\0", 7);
+  bin += "password = \"hunter2hunter2\" " + Key() + "\n";
+  auto got = Scan(*e, "bin/app", bin, 64);
+  ASSERT_EQ(got.size(), 1u) << "text-only rule skipped in a binary, others still apply";
+  EXPECT_EQ(got[0].rule, "akid");
+}
+
+TEST(SecretEngine, SessionsAreReusableAcrossFiles) {
+  auto e = cs::Engine::Build(TestConfig());
+  auto s = e->NewSession();
+  for (int i = 0; i < 3; ++i) {
+    s->Begin("a");
+    std::string t = "zz " + Key();  // ends without newline: found at end of data
+    s->Feed(std::span<const char>(t.data(), t.size()));
+    auto m = s->End();
+    ASSERT_EQ(m.size(), 1u) << i;
+    EXPECT_EQ(m[0].offset, 3u);
+    EXPECT_EQ(m[0].line, 1u);
+    s->Begin("b");
+    EXPECT_TRUE(s->End().empty());
+  }
+}
+
+TEST(SecretEngine, BadPatternsAreUsageErrors) {
+  cs::Config c;
+  c.rules.push_back(MakeRule("bad", "(unclosed"));
+  try {
+    cs::Engine::Build(c);
+    FAIL() << "expected an error";
+  } catch (const customs::Error& err) {
+    EXPECT_NE(std::string(err.what()).find("bad"), std::string::npos) << err.what();
+  }
+}
