@@ -36,7 +36,8 @@ struct PolicyOptions {
 struct PolicyOutcome {
   int exit_code = 0;
   std::vector<std::string> violations;  // one line per violated threshold
-  int surviving = 0;                    // findings left standing
+  int surviving = 0;                    // vulnerability findings left standing
+  int surviving_secrets = 0;            // secret findings left standing
   int critical = 0, high = 0;           // of those, CRITICAL and HIGH
 };
 

@@ -1,5 +1,7 @@
 #include "reporters/common.h"
 
+#include "secrets/rule.h"
+
 #include <algorithm>
 #include <set>
 #include <tuple>
@@ -329,6 +331,43 @@ std::vector<const Package*> TargetRoots(const Target& t, const DependencyIndex& 
   for (const Package* p : t.packages)
     if (!depended.count(p)) roots.push_back(p);
   return roots;
+}
+
+// ---- Secret findings ----
+
+bool ShownSecret(const ReportOptions& opts, const SecretFinding& f) {
+  return f.suppressed_by.empty() || opts.show_suppressed;
+}
+
+std::string SecretText(const SecretFinding& f, const ReportOptions& opts) {
+  return opts.show_secrets ? f.secret : secrets::Mask(f.secret);
+}
+
+std::string SecretSnippet(const SecretFinding& f, const ReportOptions& opts) {
+  std::string s = f.snippet;
+  if (opts.show_secrets || f.secret.empty()) return s;
+  const std::string masked = secrets::Mask(f.secret);
+  for (size_t at = s.find(f.secret); at != std::string::npos; at = s.find(f.secret, at + masked.size()))
+    s.replace(at, f.secret.size(), masked);
+  return s;
+}
+
+std::string SecretRemoval(const SecretFinding& f) {
+  if (f.removed_in_layer < 0) return "";
+  return std::string(f.replaced ? "replaced" : "deleted") + " in layer " + std::to_string(f.removed_in_layer + 1);
+}
+
+std::vector<std::pair<std::string, std::vector<const SecretFinding*>>> SecretsByPath(const ScanResult& r,
+                                                                                      const ReportOptions& opts) {
+  std::vector<std::pair<std::string, std::vector<const SecretFinding*>>> out;
+  std::map<std::string, size_t> at;
+  for (const auto& f : r.secrets) {
+    if (!ShownSecret(opts, f)) continue;
+    auto [it, fresh] = at.emplace(f.path, out.size());
+    if (fresh) out.push_back({f.path, {}});
+    out[it->second].second.push_back(&f);
+  }
+  return out;
 }
 
 // ---- Vulnerability findings ----

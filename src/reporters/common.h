@@ -104,6 +104,20 @@ class DependencyIndex {
 // no other package of the target depends on. In the target's order.
 std::vector<const Package*> TargetRoots(const Target& t, const DependencyIndex& index);
 
+// ---- Secret findings ----
+
+// Whether a report shows `f` (standing, or suppressed under show_suppressed).
+bool ShownSecret(const ReportOptions& opts, const SecretFinding& f);
+// The secret as reports print it: masked ("AKIA****************") unless show_secrets.
+std::string SecretText(const SecretFinding& f, const ReportOptions& opts);
+// The snippet with every occurrence of the secret masked (unless show_secrets).
+std::string SecretSnippet(const SecretFinding& f, const ReportOptions& opts);
+// "deleted in layer 4" / "replaced in layer 4" (1-based, as people count), or "".
+std::string SecretRemoval(const SecretFinding& f);
+// Shown secrets grouped per file (or image-config part), in result order.
+std::vector<std::pair<std::string, std::vector<const SecretFinding*>>> SecretsByPath(const ScanResult& r,
+                                                                                      const ReportOptions& opts);
+
 // ---- Vulnerability findings ----
 
 // "fixed", "affected", "will_not_fix", "not_affected", "unknown".

@@ -118,6 +118,42 @@ ordered_json PackageJson(const Inventory& inv, const Package& p) {
   return j;
 }
 
+ordered_json LayerIndexJson(const Inventory& inv, int index) {
+  for (const auto& l : inv.layers)
+    if (l.index == index) return ordered_json{{"index", l.index}, {"digest", l.digest}, {"diffId", l.diff_id}};
+  return nullptr;
+}
+
+ordered_json SecretJson(const Inventory& inv, const SecretFinding& f, const ReportOptions& opts) {
+  ordered_json j;
+  j["ruleId"] = f.rule_id;
+  j["category"] = f.category;
+  j["title"] = f.title;
+  j["severity"] = std::string(cvss::Name(f.severity));
+  j["startLine"] = f.line;
+  j["startColumn"] = f.column;
+  j["endLine"] = f.end_line;
+  j["match"] = report::SecretText(f, opts);
+  j["snippet"] = report::SecretSnippet(f, opts);
+  j["layer"] = LayerIndexJson(inv, f.layer);
+  if (f.removed_in_layer >= 0) {
+    ordered_json r = LayerIndexJson(inv, f.removed_in_layer);
+    if (r.is_null()) r = ordered_json::object();
+    r["how"] = f.replaced ? "replaced" : "deleted";
+    j["removedInLayer"] = std::move(r);
+  } else {
+    j["removedInLayer"] = nullptr;
+  }
+  if (opts.show_suppressed) {
+    ordered_json sup = ordered_json::array();
+    for (const auto& s : f.suppressed_by)
+      sup.push_back(ordered_json{
+          {"kind", s.kind}, {"statement", s.statement}, {"justification", s.justification}, {"source", s.source}});
+    j["suppressed"] = std::move(sup);
+  }
+  return j;
+}
+
 class JsonReporter : public Reporter {
  public:
   std::string_view Name() const override { return "json"; }
@@ -164,6 +200,18 @@ class JsonReporter : public Reporter {
       tj["packages"] = std::move(pkgs);
       targets.push_back(std::move(tj));
     }
+    // Secrets (when the secret scanner ran): one target per file, class "secret".
+    if (result.secret_scanned) {
+      for (const auto& [path, list] : report::SecretsByPath(result, opts)) {
+        ordered_json tj;
+        tj["target"] = path;
+        tj["class"] = "secret";
+        ordered_json arr = ordered_json::array();
+        for (const SecretFinding* f : list) arr.push_back(SecretJson(inv, *f, opts));
+        tj["secrets"] = std::move(arr);
+        targets.push_back(std::move(tj));
+      }
+    }
     doc["targets"] = std::move(targets);
 
     ordered_json diags = ordered_json::array();
@@ -182,6 +230,12 @@ class JsonReporter : public Reporter {
       summary["total"] = counts.total;
       if (opts.show_suppressed) summary["suppressed"] = counts.suppressed;
       doc["summary"] = std::move(summary);
+    }
+    if (result.secret_scanned) {
+      size_t n = 0;
+      for (const auto& f : result.secrets) n += f.suppressed_by.empty();
+      if (!doc.contains("summary")) doc["summary"] = ordered_json::object();
+      doc["summary"]["secrets"] = n;
     }
 
     // Invalid UTF-8 from a package database is replaced (U+FFFD) rather than aborting the report.

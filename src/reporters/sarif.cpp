@@ -196,6 +196,32 @@ class SarifReporter : public Reporter {
       rule_index[id] = rule_list.size();
       rule_list.push_back(RuleJson(id, r));
     }
+    // Secret rules, after the vulnerabilities', sorted by id: one per rule that found something.
+    std::vector<const SecretFinding*> secrets;
+    if (result.secret_scanned)
+      for (const auto& [path, list] : report::SecretsByPath(result, opts)) secrets.insert(secrets.end(), list.begin(), list.end());
+    {
+      std::map<std::string, const SecretFinding*> secret_rules;
+      for (const SecretFinding* f : secrets) secret_rules.emplace(f->rule_id, f);
+      for (const auto& [id, f] : secret_rules) {
+        if (rule_index.count(id)) continue;
+        rule_index[id] = rule_list.size();
+        ordered_json j;
+        j["id"] = id;
+        j["name"] = "Secret";
+        j["shortDescription"] = ordered_json{{"text", f->title.empty() ? id : f->title}};
+        j["fullDescription"] = ordered_json{{"text", "A " + (f->title.empty() ? id : f->title) +
+                                                         " (" + f->category + ") is stored in the artifact."}};
+        j["defaultConfiguration"] = ordered_json{{"level", Level(f->severity)}};
+        const std::string sev(cvss::Name(f->severity));
+        j["help"] = ordered_json{{"text", "Remove the credential from the image and revoke it: it stays in the layer "
+                                          "that added it even when a later layer deletes the file."},
+                                 {"markdown", "**" + (f->title.empty() ? id : f->title) + "** (" + sev +
+                                                  "): remove the credential from the image and revoke it."}};
+        j["properties"] = ordered_json{{"precision", "high"}, {"tags", ordered_json::array({"secret", "security", sev})}};
+        rule_list.push_back(std::move(j));
+      }
+    }
 
     ordered_json driver;
     driver["name"] = "customs";
@@ -252,6 +278,37 @@ class SarifReporter : public Reporter {
                                      {"status", std::string(report::FixStatusName(f->status))},
                                      {"kev", f->kev},
                                      {"purl", Purl(*p, inv.os)}};
+      results.push_back(std::move(r));
+    }
+
+    for (const SecretFinding* f : secrets) {
+      std::string msg = "Secret " + (f->title.empty() ? f->rule_id : f->title) + "\nSeverity: " +
+                        std::string(cvss::Name(f->severity)) + "\nMatch: " + report::SecretText(*f, opts);
+      if (f->layer >= 0) msg += "\nLayer: " + std::to_string(f->layer + 1);
+      if (const std::string rm = report::SecretRemoval(*f); !rm.empty()) msg += " (" + rm + ")";
+      const bool in_file = f->path.rfind("image-config:", 0) != 0;
+      ordered_json loc;
+      loc["physicalLocation"] = ordered_json{
+          {"artifactLocation", ordered_json{{"uri", PathUri(in_file ? f->path : art.name)}, {"uriBaseId", kRootBase}}},
+          {"region", ordered_json{{"startLine", std::max<uint64_t>(f->line, 1)},
+                                  {"startColumn", std::max<uint64_t>(f->column, 1)},
+                                  {"endLine", std::max<uint64_t>(f->end_line, std::max<uint64_t>(f->line, 1))}}}};
+      loc["message"] = ordered_json{{"text", f->path}};
+      ordered_json r;
+      r["ruleId"] = f->rule_id;
+      r["ruleIndex"] = rule_index[f->rule_id];
+      r["level"] = Level(f->severity);
+      r["message"] = ordered_json{{"text", msg}};
+      r["locations"] = ordered_json::array({loc});
+      r["partialFingerprints"] = ordered_json{
+          {"customs/v1", report::HexSha256(art.name + "\n" + f->path + "\n" + f->rule_id + "\n" + f->secret)}};
+      if (opts.show_suppressed && !f->suppressed_by.empty()) {
+        ordered_json sups = ordered_json::array();
+        for (const auto& sp : f->suppressed_by)
+          sups.push_back(ordered_json{{"kind", "external"}, {"status", "accepted"}, {"justification", sp.statement}});
+        r["suppressions"] = std::move(sups);
+      }
+      r["properties"] = ordered_json{{"category", f->category}, {"layer", f->layer}, {"removedInLayer", f->removed_in_layer}};
       results.push_back(std::move(r));
     }
 

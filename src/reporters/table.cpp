@@ -296,6 +296,32 @@ class TableReporter : public Reporter {
       if (result.vuln_scanned) WriteVulnerabilities(inv, t, findings, color, out);
     }
 
+    // Secrets: one table per file (or image-config part).
+    if (result.secret_scanned) {
+      const auto by_path = report::SecretsByPath(result, opts);
+      size_t shown = 0;
+      for (const auto& [path, list] : by_path) {
+        out << "\n" << Styled(Printable(path) + " [secret]", color) << "\n";
+        TableWriter table({"Severity", "Rule", "Title", "Line", "Match", "Layer", "Removed"});
+        for (const SecretFinding* f : list) {
+          std::string layer = f->layer >= 0 && !inv.layers.empty() ? std::to_string(f->layer + 1) : "";
+          std::string removed = report::SecretRemoval(*f);
+          if (!f->suppressed_by.empty()) removed += (removed.empty() ? "" : "; ") + std::string("suppressed (") +
+                                                    f->suppressed_by.front().kind + ")";
+          table.Add({std::string(cvss::Name(f->severity)), f->rule_id, f->title,
+                     std::to_string(f->line) + ":" + std::to_string(f->column), report::SecretText(*f, opts), layer,
+                     removed});
+        }
+        table.Write(out, color);
+        shown += list.size();
+      }
+      size_t standing = 0;
+      for (const auto& f : result.secrets) standing += f.suppressed_by.empty();
+      out << "\nSecrets: " << standing << (standing == 1 ? " finding" : " findings");
+      if (shown > standing) out << " (" << shown - standing << " suppressed shown)";
+      out << "\n";
+    }
+
     // Diagnostics: never dropped.
     if (!inv.diagnostics.empty()) out << "\n";
     for (const auto& d : inv.diagnostics) {

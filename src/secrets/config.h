@@ -15,7 +15,7 @@
 //       path: '(^|/)testdata/'
 //     - id: placeholder
 //       regex: 'XXXXXXXX'
-//   disable-rules: [generic-api-key]          # built-in or custom rule ids to drop
+//   disable-rules: [generic-secret-assignment] # built-in or custom rule ids to drop
 //   disable-allow-rules: [builtin-tests-path] # built-in allow rule ids to drop
 //   enable-builtin-rules: [aws-access-key-id] # when given: only these built-in rules (custom rules stay)
 //

@@ -476,6 +476,8 @@ void SessionImpl::Finalize(Deferred& d, uint64_t line_end) {
   static constexpr std::string_view kMark = "customs:ignore";
   for (size_t at = line.find(kMark); at != std::string_view::npos; at = line.find(kMark, at + 1)) {
     std::string_view rest = line.substr(at + kMark.size());
+    if (!rest.empty() && (std::isalnum(static_cast<unsigned char>(rest[0])) || rest[0] == '-' || rest[0] == '_'))
+      continue;  // "customs:ignored", ...: not the marker
     if (rest.empty() || rest[0] != ':') return;  // every rule
     rest.remove_prefix(1);
     size_t end = 0;

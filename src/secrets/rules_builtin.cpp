@@ -63,8 +63,7 @@ Rule Pem(std::string id, std::string title, const std::string& label, size_t max
   r.category = "PrivateKey";
   r.title = std::move(title);
   r.severity = severity;
-  r.regex = "-----BEGIN " + label + "-----[ \\t]{0,8}\\r?\\n" +
-            "(?:[ \\t]*[A-Za-z][A-Za-z0-9-]*:[^\\r\\n]*\\r?\\n)*" +
+  r.regex = "-----BEGIN " + label + "-----[ \\t]{0,8}\\r?\\n" + "(?:[ \\t]*[A-Za-z][A-Za-z0-9-]*:[^\\r\\n]*\\r?\\n)*" +
             "[A-Za-z0-9+/=\\s]{40,}-----END " + label + "-----";
   r.keywords = {"-----begin " + [&] {
     std::string l;
@@ -87,14 +86,14 @@ Rule Named(std::string id, std::string category, std::string title, Severity sev
 }
 
 // A URL with a password: scheme://user:password@host. The secret is the password.
-Rule UrlPassword(std::string id, std::string category, std::string title, Severity severity,
-                 const std::string& scheme, std::vector<std::string> keywords) {
+Rule UrlPassword(std::string id, std::string category, std::string title, Severity severity, const std::string& scheme,
+                 std::vector<std::string> keywords) {
   const std::string user = "[^\\s:/?#@\"'<>\\\\]{0,128}";
   const std::string pass = "[^\\s:/?#@\"'<>\\\\]{1,128}";
-  Rule r = Custom(std::move(id), std::move(category), std::move(title), severity,
-                  "(?<![A-Za-z0-9.-])(?i:" + scheme + ")://" + user + ":(?![0-9]{1,5}[@/])(?P<secret>" + pass +
-                      ")@[A-Za-z0-9\\[]",
-                  std::move(keywords), 300);
+  Rule r = Custom(
+      std::move(id), std::move(category), std::move(title), severity,
+      "(?<![A-Za-z0-9.-])(?i:" + scheme + ")://" + user + ":(?![0-9]{1,5}[@/])(?P<secret>" + pass + ")@[A-Za-z0-9\\[]",
+      std::move(keywords), 300);
   return r;
 }
 
@@ -109,13 +108,12 @@ std::vector<Rule> MakeRules() {
   // --- AWS -----------------------------------------------------------------------------------
   // Key ids: a 4-letter kind (AKIA long-term, ASIA temporary STS, ABIA/ACCA service-specific) and
   // 16 upper-case base32 characters.
-  add(Token("aws-access-key-id", "AWS", "AWS Access Key ID", S::kCritical,
-            "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", {"akia", "asia", "abia", "acca"}, 20))
+  add(Token("aws-access-key-id", "AWS", "AWS Access Key ID", S::kCritical, "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
+            {"akia", "asia", "abia", "acca"}, 20))
       .min_entropy = 3.0;
   // Secret access keys are 40 base64 characters with no shape of their own: the name is required.
   add(Named("aws-secret-access-key", "AWS", "AWS Secret Access Key", S::kCritical,
-            "aws_?secret_?(?:access_?)?key|secret_?access_?key", "[A-Za-z0-9/+]{40}", {"secret"}, 120, 4.0,
-            kEndB64));
+            "aws_?secret_?(?:access_?)?key|secret_?access_?key", "[A-Za-z0-9/+]{40}", {"secret"}, 120, 4.0, kEndB64));
   // STS session tokens are base64 of a protobuf-like blob whose first bytes are fixed:
   // "IQoJb3JpZ2luX2Vj" (current), "FwoGZXIvYXdz"/"FQoGZXIvYXdz" (older), "AQoDYXdz" (oldest).
   add(Token("aws-session-token", "AWS", "AWS Session Token", S::kHigh,
@@ -135,12 +133,12 @@ std::vector<Rule> MakeRules() {
                           GhKind{"github-oauth-token", "gho_", "GitHub OAuth Access Token"},
                           GhKind{"github-app-user-token", "ghu_", "GitHub App User-to-Server Token"},
                           GhKind{"github-app-installation-token", "ghs_", "GitHub App Server-to-Server Token"}}) {
-    add(Token(k.id, "GitHub", k.title, S::kCritical, std::string(k.prefix) + "[A-Za-z0-9]{36}",
-              {k.prefix}, 40, kEndWord))
+    add(Token(k.id, "GitHub", k.title, S::kCritical, std::string(k.prefix) + "[A-Za-z0-9]{36}", {k.prefix}, 40,
+              kEndWord))
         .validate = ValidGitHubToken;
   }
-  add(Token("github-refresh-token", "GitHub", "GitHub Refresh Token", S::kHigh, "ghr_[A-Za-z0-9]{36,76}", {"ghr_"},
-            80, kEndWord))
+  add(Token("github-refresh-token", "GitHub", "GitHub Refresh Token", S::kHigh, "ghr_[A-Za-z0-9]{36,76}", {"ghr_"}, 80,
+            kEndWord))
       .validate = ValidGitHubRefreshToken;
   add(Token("github-fine-grained-pat", "GitHub", "GitHub Fine-Grained Personal Access Token", S::kCritical,
             "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", {"github_pat_"}, 93, kEndWord))
@@ -156,21 +154,21 @@ std::vector<Rule> MakeRules() {
     const char* title;
     S severity;
   };
-  for (const GlKind& k : {GlKind{"gitlab-pat", "glpat-", "GitLab Personal/Project/Group Access Token", S::kCritical},
-                          GlKind{"gitlab-deploy-token", "gldt-", "GitLab Deploy Token", S::kHigh},
-                          GlKind{"gitlab-runner-auth-token", "glrt-", "GitLab Runner Authentication Token", S::kHigh},
-                          GlKind{"gitlab-ci-job-token", "glcbt-", "GitLab CI/CD Job Token", S::kMedium},
-                          GlKind{"gitlab-pipeline-trigger-token", "glptt-", "GitLab Pipeline Trigger Token", S::kHigh},
-                          GlKind{"gitlab-feed-token", "glft-", "GitLab Feed Token", S::kMedium},
-                          GlKind{"gitlab-incoming-mail-token", "glimt-", "GitLab Incoming Mail Token", S::kMedium},
-                          GlKind{"gitlab-oauth-app-secret", "gloas-", "GitLab OAuth Application Secret", S::kHigh},
-                          GlKind{"gitlab-agent-token", "glagent-", "GitLab Agent for Kubernetes Token", S::kHigh},
-                          GlKind{"gitlab-scim-token", "glsoat-", "GitLab SCIM OAuth Token", S::kHigh},
-                          GlKind{"gitlab-feature-flags-token", "glffct-", "GitLab Feature Flags Client Token",
-                                 S::kMedium}}) {
+  for (const GlKind& k :
+       {GlKind{"gitlab-pat", "glpat-", "GitLab Personal/Project/Group Access Token", S::kCritical},
+        GlKind{"gitlab-deploy-token", "gldt-", "GitLab Deploy Token", S::kHigh},
+        GlKind{"gitlab-runner-auth-token", "glrt-", "GitLab Runner Authentication Token", S::kHigh},
+        GlKind{"gitlab-ci-job-token", "glcbt-", "GitLab CI/CD Job Token", S::kMedium},
+        GlKind{"gitlab-pipeline-trigger-token", "glptt-", "GitLab Pipeline Trigger Token", S::kHigh},
+        GlKind{"gitlab-feed-token", "glft-", "GitLab Feed Token", S::kMedium},
+        GlKind{"gitlab-incoming-mail-token", "glimt-", "GitLab Incoming Mail Token", S::kMedium},
+        GlKind{"gitlab-oauth-app-secret", "gloas-", "GitLab OAuth Application Secret", S::kHigh},
+        GlKind{"gitlab-agent-token", "glagent-", "GitLab Agent for Kubernetes Token", S::kHigh},
+        GlKind{"gitlab-scim-token", "glsoat-", "GitLab SCIM OAuth Token", S::kHigh},
+        GlKind{"gitlab-feature-flags-token", "glffct-", "GitLab Feature Flags Client Token", S::kMedium}}) {
     std::string kw = k.prefix;
-    add(Token(k.id, "GitLab", k.title, k.severity, std::string(k.prefix) + gl_body, {kw}, 90, kEndWord))
-        .min_entropy = 3.0;
+    add(Token(k.id, "GitLab", k.title, k.severity, std::string(k.prefix) + gl_body, {kw}, 90, kEndWord)).min_entropy =
+        3.0;
   }
   add(Token("gitlab-runner-registration-token", "GitLab", "GitLab Runner Registration Token", S::kHigh,
             "GR1348941[A-Za-z0-9_-]{20}", {"gr1348941"}, 29, kEndWord))
@@ -203,11 +201,11 @@ std::vector<Rule> MakeRules() {
     const char* title;
     S severity;
   };
-  for (const StripeKind& k : {StripeKind{"stripe-secret-key", "sk_live_", "Stripe Live Secret Key", S::kCritical},
-                              StripeKind{"stripe-restricted-key", "rk_live_", "Stripe Live Restricted Key", S::kHigh},
-                              StripeKind{"stripe-test-secret-key", "sk_test_", "Stripe Test Secret Key", S::kLow},
-                              StripeKind{"stripe-test-restricted-key", "rk_test_", "Stripe Test Restricted Key",
-                                         S::kLow}}) {
+  for (const StripeKind& k :
+       {StripeKind{"stripe-secret-key", "sk_live_", "Stripe Live Secret Key", S::kCritical},
+        StripeKind{"stripe-restricted-key", "rk_live_", "Stripe Live Restricted Key", S::kHigh},
+        StripeKind{"stripe-test-secret-key", "sk_test_", "Stripe Test Secret Key", S::kLow},
+        StripeKind{"stripe-test-restricted-key", "rk_test_", "Stripe Test Restricted Key", S::kLow}}) {
     add(Token(k.id, "Stripe", k.title, k.severity, std::string(k.prefix) + "[A-Za-z0-9]{24,}", {k.prefix}, 255,
               kEndWord))
         .min_entropy = 3.5;
@@ -217,14 +215,15 @@ std::vector<Rule> MakeRules() {
       .min_entropy = 3.5;
 
   // --- Twilio, SendGrid, Mailgun, Mailchimp -------------------------------------------------
-  add(Token("twilio-api-key", "Twilio", "Twilio API Key SID", S::kHigh, "SK[0-9a-fA-F]{32}", {"sk"}, 34))
-      .min_entropy = 3.0;
+  add(Token("twilio-api-key", "Twilio", "Twilio API Key SID", S::kHigh, "SK[0-9a-fA-F]{32}", {"sk"}, 34)).min_entropy =
+      3.0;
   add(Named("twilio-auth-token", "Twilio", "Twilio Auth Token", S::kHigh, "twilio[A-Za-z0-9_.-]{0,20}token",
             "[0-9a-f]{32}", {"twilio"}, 90, 3.0, kEndAlnum));
-  add(Token("sendgrid-api-key", "SendGrid", "SendGrid API Key", S::kHigh,
-            "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}", {"sg."}, 69, kEndWord))
+  add(Token("sendgrid-api-key", "SendGrid", "SendGrid API Key", S::kHigh, "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}",
+            {"sg."}, 69, kEndWord))
       .min_entropy = 4.0;
-  add(Token("mailgun-api-key", "Mailgun", "Mailgun Private API Key (legacy)", S::kHigh, "key-[0-9a-f]{32}", {"key-"}, 36))
+  add(Token("mailgun-api-key", "Mailgun", "Mailgun Private API Key (legacy)", S::kHigh, "key-[0-9a-f]{32}", {"key-"},
+            36))
       .min_entropy = 3.0;
   add(Token("mailgun-private-api-key", "Mailgun", "Mailgun Private API Key", S::kHigh,
             "[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}", {}, 50, "(?![A-Za-z0-9-])"))
@@ -248,8 +247,7 @@ std::vector<Rule> MakeRules() {
   }
   {
     // The "private_key" of a service-account JSON key file: a PKCS#8 PEM block as a JSON string.
-    Rule& r = add(Custom("gcp-service-account-key", "Google", "Google Cloud Service Account Private Key",
-                         S::kCritical,
+    Rule& r = add(Custom("gcp-service-account-key", "Google", "Google Cloud Service Account Private Key", S::kCritical,
                          "\"private_key\"[ \\t]{0,4}:[ \\t]{0,4}\"(?P<secret>-----BEGIN (?:RSA )?PRIVATE KEY-----"
                          "(?:\\\\r)?\\\\n[A-Za-z0-9+/=\\\\]{40,}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\r)?"
                          "(?:\\\\n)?)\"",
@@ -263,13 +261,14 @@ std::vector<Rule> MakeRules() {
              "(?i:AccountKey)[ \\t]{0,4}=[ \\t]{0,4}(?P<secret>[A-Za-z0-9+/]{86}==)" + kEndB64, {"accountkey"}, 110));
   // Service Bus, Event Hubs, IoT Hub, Relay: 32-byte keys (43 characters + "=").
   add(Custom("azure-shared-access-key", "Azure", "Azure Shared Access Key (connection string)", S::kHigh,
-             "(?i:SharedAccessKey)[ \\t]{0,4}=[ \\t]{0,4}(?P<secret>[A-Za-z0-9+/]{43}=)" + kEndB64,
-             {"sharedaccesskey"}, 70));
+             "(?i:SharedAccessKey)[ \\t]{0,4}=[ \\t]{0,4}(?P<secret>[A-Za-z0-9+/]{43}=)" + kEndB64, {"sharedaccesskey"},
+             70));
   // Shared access signatures: the "sig" of a URL that also carries the signed version "sv".
-  add(Custom("azure-sas-token", "Azure", "Azure Shared Access Signature", S::kHigh,
-             "[?&]sv=20[0-9]{2}-[0-9]{2}-[0-9]{2}(?:&[A-Za-z0-9=%:._,+/-]{1,100}){0,12}&sig=(?P<secret>[A-Za-z0-9%+/]{40,"
-             "120})",
-             {"sig="}, 560))
+  add(Custom(
+          "azure-sas-token", "Azure", "Azure Shared Access Signature", S::kHigh,
+          "[?&]sv=20[0-9]{2}-[0-9]{2}-[0-9]{2}(?:&[A-Za-z0-9=%:._,+/-]{1,100}){0,12}&sig=(?P<secret>[A-Za-z0-9%+/]{40,"
+          "120})",
+          {"sig="}, 560))
       .min_entropy = 4.0;
   // Entra ID (Azure AD) client secrets: 3 characters, a digit, "Q~", then 31-34 characters.
   add(Custom("azure-ad-client-secret", "Azure", "Azure AD (Entra ID) Client Secret", S::kHigh,
@@ -290,8 +289,7 @@ std::vector<Rule> MakeRules() {
           Severity::kMedium));
   add(Pem("private-key-pgp", "PGP Private Key Block", "PGP PRIVATE KEY BLOCK", 30000));
   {
-    Rule& r = add(Custom("private-key-ssh2-encrypted", "PrivateKey", "SSH2 (ssh.com) Encrypted Private Key",
-                         S::kMedium,
+    Rule& r = add(Custom("private-key-ssh2-encrypted", "PrivateKey", "SSH2 (ssh.com) Encrypted Private Key", S::kMedium,
                          "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[ \\t]{0,8}\\r?\\n"
                          "(?:[A-Za-z][A-Za-z0-9-]*:[^\\r\\n]*\\r?\\n)*"
                          "[A-Za-z0-9+/=\\s]{40,}---- END SSH2 ENCRYPTED PRIVATE KEY ----",
@@ -330,8 +328,7 @@ std::vector<Rule> MakeRules() {
   add(Token("rubygems-api-key", "RubyGems", "RubyGems API Key", S::kCritical, "rubygems_[0-9a-f]{48}", {"rubygems_"},
             57, kEndWord))
       .min_entropy = 3.0;
-  add(Token("nuget-api-key", "NuGet", "NuGet API Key", S::kHigh, "oy2[a-z0-9]{43}", {"oy2"}, 46))
-      .min_entropy = 3.5;
+  add(Token("nuget-api-key", "NuGet", "NuGet API Key", S::kHigh, "oy2[a-z0-9]{43}", {"oy2"}, 46)).min_entropy = 3.5;
   add(Token("dockerhub-pat", "Docker", "Docker Hub Access Token", S::kHigh, "dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,86}",
             {"dckr_pat_", "dckr_oat_"}, 95, kEndWord))
       .min_entropy = 3.5;
@@ -376,7 +373,7 @@ std::vector<Rule> MakeRules() {
       .min_entropy = 4.0;
   add(Named("atlassian-legacy-api-token", "Atlassian", "Atlassian/Jira/Confluence API Token (legacy)", S::kHigh,
             "(?:atlassian|jira|confluence)[A-Za-z0-9_.-]{0,20}(?:token|api_?key)", "[A-Za-z0-9]{24}",
-            {"atlassian", "jira", "confluence"}, 90, 3.5, kEndAlnum));
+            {"atlassian", "jira", "confluence"}, 90, 3.5, "(?![A-Za-z0-9_=+/-])"));
   struct DoKind {
     const char* id;
     const char* prefix;
@@ -398,8 +395,8 @@ std::vector<Rule> MakeRules() {
   add(Token("databricks-token", "Databricks", "Databricks Personal Access Token", S::kHigh,
             "dapi[a-f0-9]{32}(?:-[0-9])?", {"dapi"}, 38))
       .min_entropy = 3.0;
-  add(Token("huggingface-token", "HuggingFace", "Hugging Face Access Token", S::kHigh, "hf_[A-Za-z0-9]{34}", {"hf_"}, 37,
-            kEndWord))
+  add(Token("huggingface-token", "HuggingFace", "Hugging Face Access Token", S::kHigh, "hf_[A-Za-z0-9]{34}", {"hf_"},
+            37, kEndWord))
       .min_entropy = 3.5;
   add(Token("postman-api-key", "Postman", "Postman API Key", S::kHigh, "PMAK-[a-f0-9]{24}-[a-f0-9]{34}", {"pmak-"}, 64))
       .min_entropy = 3.0;
@@ -409,7 +406,8 @@ std::vector<Rule> MakeRules() {
   add(Token("grafana-cloud-token", "Grafana", "Grafana Cloud Access Policy Token", S::kHigh,
             "glc_eyJ[A-Za-z0-9+/_-]{30,}={0,2}", {"glc_eyj"}, 410, kEndB64))
       .min_entropy = 4.0;
-  add(Token("newrelic-user-api-key", "NewRelic", "New Relic User API Key", S::kHigh, "NRAK-[A-Z0-9]{27}", {"nrak-"}, 32))
+  add(Token("newrelic-user-api-key", "NewRelic", "New Relic User API Key", S::kHigh, "NRAK-[A-Z0-9]{27}", {"nrak-"},
+            32))
       .min_entropy = 3.5;
   add(Token("sentry-org-token", "Sentry", "Sentry Organization Auth Token", S::kHigh,
             "sntrys_eyJ[A-Za-z0-9+/=]{30,}_[A-Za-z0-9+/]{43}", {"sntrys_eyj"}, 460, kEndB64));
@@ -439,8 +437,8 @@ std::vector<Rule> MakeRules() {
   {
     Rule& r = v.back();
     r.min_entropy = 3.5;
-    // "EAAA" also opens base64 of binary data (zero bytes: runs of 'A'), as in search indexes.
-    r.allow = {"^EAAA.*AAA"};
+    // "EAAA" also opens base64 of binary data (zero bytes: runs of "A"), as in search indexes.
+    r.allow = {"^EAAA.*AAAA"};
   }
   add(Token("square-oauth-secret", "Square", "Square OAuth Secret", S::kHigh, "sq0csp-[A-Za-z0-9_-]{43}", {"sq0csp-"},
             50, kEndWord))
@@ -467,8 +465,8 @@ std::vector<Rule> MakeRules() {
              "[A-Za-z0-9_-]{60,68})" +
                  kEndWord,
              {"/api/webhooks/"}, 140));
-  add(Token("age-secret-key", "Age", "age Secret Key", S::kHigh, "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
-            {"age-secret-key-1"}, 74))
+  add(Token("age-secret-key", "Age", "age Secret Key", S::kHigh,
+            "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}", {"age-secret-key-1"}, 74))
       .validate = ValidAgeSecretKey;
 
   // --- AI providers ---------------------------------------------------------------------------
@@ -481,10 +479,10 @@ std::vector<Rule> MakeRules() {
       .min_entropy = 4.0;
   add(Token("anthropic-api-key", "Anthropic", "Anthropic API Key", S::kHigh, "sk-ant-api03-[A-Za-z0-9_-]{93}AA",
             {"sk-ant-api03-"}, 108, kEndWord));
-  add(Token("anthropic-admin-key", "Anthropic", "Anthropic Admin Key", S::kCritical, "sk-ant-admin01-[A-Za-z0-9_-]{93}AA",
-            {"sk-ant-admin01-"}, 110, kEndWord));
-  add(Token("huggingface-org-token", "HuggingFace", "Hugging Face Organization Token", S::kHigh, "api_org_[A-Za-z0-9]{34}",
-            {"api_org_"}, 42, kEndWord))
+  add(Token("anthropic-admin-key", "Anthropic", "Anthropic Admin Key", S::kCritical,
+            "sk-ant-admin01-[A-Za-z0-9_-]{93}AA", {"sk-ant-admin01-"}, 110, kEndWord));
+  add(Token("huggingface-org-token", "HuggingFace", "Hugging Face Organization Token", S::kHigh,
+            "api_org_[A-Za-z0-9]{34}", {"api_org_"}, 42, kEndWord))
       .min_entropy = 3.5;
   add(Token("groq-api-key", "Groq", "Groq API Key", S::kHigh, "gsk_[A-Za-z0-9]{52}", {"gsk_"}, 56, kEndWord))
       .min_entropy = 4.0;
@@ -512,12 +510,11 @@ std::vector<Rule> MakeRules() {
     const std::string value = "[A-Za-z0-9+/=_.~!@#$%^&*-]{16,128}";
     // The value is a quoted string, or stands alone at the end of its line (.env, YAML, INI): an
     // unquoted word followed by ';' or ',' is code (`token = kTokenBegin;`), not a value.
-    Rule& r = add(Custom("generic-secret-assignment", "Generic", "High-Entropy Secret Assigned to a Secret-Like Name",
-                         S::kMedium,
-                         kStart + "(?!public|pub_)" + name +
-                             "[\"'`]?[ \\t]{0,4}(?:=>|:=|\\?=|[:=])[ \\t]{0,4}[\"'`]?(?P<secret>" + value +
-                             ")(?:[\"'`]|[ \\t]*(?:\\r?\\n|$|#))",
-                         {"secret", "token", "passw", "pwd", "key", "credential"}, 200));
+    Rule& r = add(Custom(
+        "generic-secret-assignment", "Generic", "High-Entropy Secret Assigned to a Secret-Like Name", S::kMedium,
+        kStart + "(?!public|pub_)" + name + "[\"'`]?[ \\t]{0,4}(?:=>|:=|\\?=|[:=])[ \\t]{0,4}[\"'`]?(?P<secret>" +
+            value + ")(?:[\"'`]|[ \\t]*(?:\\r?\\n|$|#))",
+        {"secret", "token", "passw", "pwd", "key", "credential"}, 200));
     r.caseless = true;
     r.min_entropy = 3.5;
     r.text_only = true;
@@ -531,7 +528,7 @@ std::vector<Rule> MakeRules() {
         // Short hex (ids, fingerprints): a hex secret is 32 digits or more.
         "^[0-9a-fA-F]{1,31}$",
         // Regular expressions ("AmazonLookoutMetrics-.+").
-        "\\.[*+]",
+        "[a-z]{3}-?\\.[*+]$",
         // Code, not values: dotted references without digits (this.options.secret), snake/kebab
         // words, CamelCase identifiers. Random values nearly always hold a digit.
         "^[A-Za-z_$]+(?:\\.[A-Za-z_$]+)+$",
@@ -539,14 +536,12 @@ std::vector<Rule> MakeRules() {
         "^[A-Z]+(?:_[A-Z]+)*$",
         "^(?:[A-Z][a-z]+)+$",
         "^(?:self|this|cls|ctx|config|settings|options|opts|props|params|env)\\.",
-        "^(?=.*[a-z]{4})[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+$",
+        "^(?=.*[a-z]{4})[a-z_][a-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+$",
         "^[a-z]+(?:[A-Z][a-z]+)+$",
-        // An e-mail address (the anonymous FTP convention, a contact).
-        "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$",
         // Not one value: a query string, a wildcard pattern (IAM policies), a resource name
         // ("projects/1/secrets/db/versions/2").
         "&[A-Za-z_]+=",
-        "[-/!.]\\*$",
+        "[a-z]{3}[-/!.]\\*$",
         "^[a-z][a-z-]*/[A-Za-z0-9_.-]+/[a-z][a-z-]*/",
     };
   }
@@ -567,7 +562,9 @@ const std::vector<AllowRule>& BuiltinAllowRules() {
   static const std::vector<AllowRule> rules = {
       {"builtin-documented-examples",
        "Documented example values (AWS's AKIAIOSFODNN7EXAMPLE / ...EXAMPLEKEY, 'example', 'sample', 'dummy')",
-       "(?i)example|sample|placeholder|(?:^|[^a-z0-9])dummy(?:$|[^a-z0-9])|"
+       // Short words only at an end of the value: inside kilobytes of base64 (a PEM body) they
+       // turn up by chance.
+       "(?i)example|placeholder|^(?:sample|dummy)(?:$|[^a-z0-9])|[^a-z0-9](?:sample|dummy)$|"
        "^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$|"
        // RFC 6749's example access, refresh and authorization-code values.
        "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA)$",
@@ -579,12 +576,12 @@ const std::vector<AllowRule>& BuiltinAllowRules() {
        "^%[-+ #0-9.]*[sdqvxX]$|^\\{[A-Za-z0-9_]*\\}$|^\\[[A-Za-z_ -]*\\]+$",
        ""},
       {"builtin-masked-values", "Masked or elided values: xxxxxx, ******, ..., ######, 00000000",
-       "(?i)x{6,}|\\*{3,}|^\\.\\.\\.|\\.\\.\\.$|#{4,}|0{8,}|12345678|abcdefgh", ""},
+       "(?i)x{8,}|^x+$|\\*{3,}|^\\.\\.\\.|\\.\\.\\.$|#{4,}|0{8,}|12345678|abcdefgh", ""},
       {"builtin-placeholder-words",
        "Placeholder words: changeme, redacted, replace-me, your-..., insert-..., <none>, todo, fixme",
        "(?i)changeme|change_me|change-me|redacted|replace[_-]?me|^(?:your|insert|enter|put)[_-]|"
-       "(?:^|[^a-z0-9])(?:todo|fixme|tbd)(?:$|[^a-z0-9])|"
-       "^(?:password|passwd|pass|pwd|mypass|mypassword|xyzzy|secret|token|null|nil|none|undefined|empty|foo|bar|foobar|string|value|test|xxx)$",
+       "^(?:password|passwd|pass|pwd|mypass|mypassword|xyzzy|secret|token|todo|fixme|tbd|null|nil|none|"
+       "undefined|empty|foo|bar|foobar|string|value|test|xxx)$",
        ""},
       {"builtin-usr-share-doc", "Distribution documentation (examples in READMEs and man pages)", "",
        "(?:^|/)usr/share/(?:doc|man|info|help|gtk-doc|licenses|common-licenses)/"},
@@ -595,15 +592,15 @@ const std::vector<AllowRule>& BuiltinAllowRules() {
        "(?:^|/)(?:node_modules|site-packages|dist-packages|gems|pkg/mod|vendor|vendored|third_party)/(?:[^/]+/)*"
        "(?:(?:tests?|specs?|__tests__|fixtures?|testdata|test_data|examples?)(?:[-_.][^/]*)?(?:/|$)|"
        "[^/]*_test\\.[a-z]+$|test_[^/]*\\.py$)"},
-      {"builtin-package-docs", "Documentation inside installed third-party packages (READMEs, package metadata)",
-       "",
+      {"builtin-package-docs", "Documentation inside installed third-party packages (READMEs, package metadata)", "",
        "(?:^|/)(?:node_modules|site-packages|dist-packages|gems)/(?:[^/]+/)*(?:README|CHANGELOG|HISTORY)[^/]*$|"
        "(?:^|/)(?:site-packages|dist-packages)/[^/]+\\.(?:dist-info/METADATA|egg-info/PKG-INFO)$"},
       {"builtin-gnutls-self-test-keys", "The keys GnuTLS embeds for its power-on self-tests", "",
        "(?:^|/)libgnutls\\.(?:so[.0-9]*|a)$"},
       {"builtin-language-runtime-tests", "Test suites shipped with language runtimes (CPython's Lib/test, Go's src)",
        "",
-       "(?:^|/)lib/python[0-9.]+/(?:[^/]+/)*(?:test|tests|idle_test)/|(?:^|/)(?:usr/local/go|usr/(?:share|lib)/go-[0-9.]+)/(?:src|test|misc)/"},
+       "(?:^|/)lib/python[0-9.]+/(?:[^/]+/)*(?:test|tests|idle_test)/|(?:^|/)(?:usr/local/go|usr/(?:share|lib)/"
+       "go-[0-9.]+)/(?:src|test|misc)/"},
   };
   return rules;
 }

@@ -142,7 +142,7 @@ bool ValidPgpSecretKey(std::string_view data, std::string_view checksum) {
   uint8_t b = static_cast<uint8_t>(data[0]);
   if (!(b & 0x80)) return false;
   int tag = (b & 0x40) ? (b & 0x3f) : ((b >> 2) & 0x0f);
-  if (tag != 5) return false;  // Secret-Key packet
+  if (tag != 5) return false;         // Secret-Key packet
   if (checksum.empty()) return true;  // optional in the armor
   auto sum = DecodeBase64(checksum);
   if (!sum || sum->size() != 3) return false;
@@ -320,8 +320,7 @@ bool ValidPemPrivateKey(std::string_view block) {
   if (label == "PGP PRIVATE KEY BLOCK") return ValidPgpSecretKey(*der, checksum);
   if (legacy_encrypted) return label == "RSA PRIVATE KEY" || label == "EC PRIVATE KEY" || label == "DSA PRIVATE KEY";
   if (label == "ENCRYPTED PRIVATE KEY") return DerSequence(*der, 0x30);
-  if (label == "RSA PRIVATE KEY" || label == "EC PRIVATE KEY" || label == "DSA PRIVATE KEY" ||
-      label == "PRIVATE KEY")
+  if (label == "RSA PRIVATE KEY" || label == "EC PRIVATE KEY" || label == "DSA PRIVATE KEY" || label == "PRIVATE KEY")
     return DerSequence(*der, 0x02);
   return false;
 }
@@ -332,10 +331,14 @@ bool ValidJsonEscapedPemPrivateKey(std::string_view escaped) {
   for (size_t i = 0; i < escaped.size(); ++i) {
     if (escaped[i] == '\\' && i + 1 < escaped.size()) {
       char n = escaped[++i];
-      if (n == 'n') pem.push_back('\n');
-      else if (n == 'r') continue;
-      else if (n == '/' || n == '\\') pem.push_back(n);
-      else return false;
+      if (n == 'n')
+        pem.push_back('\n');
+      else if (n == 'r')
+        continue;
+      else if (n == '/' || n == '\\')
+        pem.push_back(n);
+      else
+        return false;
     } else {
       pem.push_back(escaped[i]);
     }

@@ -95,11 +95,13 @@ std::string SmallInt(uint32_t v) {
   return Tlv(0x02, b);
 }
 
-std::string Oid(std::initializer_list<uint8_t> encoded) { return Tlv(0x06, std::string(encoded.begin(), encoded.end())); }
+std::string Oid(std::initializer_list<uint8_t> encoded) {
+  return Tlv(0x06, std::string(encoded.begin(), encoded.end()));
+}
 
 std::string RsaDer(FakeSecrets& f) {
-  return Tlv(0x30, SmallInt(0) + BigInt(f, 256) + SmallInt(65537) + BigInt(f, 256) + BigInt(f, 128) +
-                       BigInt(f, 128) + BigInt(f, 128) + BigInt(f, 128) + BigInt(f, 128));
+  return Tlv(0x30, SmallInt(0) + BigInt(f, 256) + SmallInt(65537) + BigInt(f, 256) + BigInt(f, 128) + BigInt(f, 128) +
+                       BigInt(f, 128) + BigInt(f, 128) + BigInt(f, 128));
 }
 
 std::string EcDer(FakeSecrets& f) {
@@ -177,12 +179,12 @@ std::string PgpSecretKeyPacket(FakeSecrets& f) {
   };
   body += mpi(2048);
   body += std::string("\x00\x11\x01\x00\x01", 5);  // e = 65537
-  body += std::string("\xFE\x09\x03\x08", 4);       // SHA-1 checked, AES-256, iterated+salted S2K, SHA-256
-  body += f.Bytes(8);                               // salt
-  body += '\x60';                                   // count
-  body += f.Bytes(16);                              // IV
-  body += f.Bytes(700);                             // encrypted secret MPIs
-  size_t len = body.size();                         // 192..8383: two-octet length
+  body += std::string("\xFE\x09\x03\x08", 4);      // SHA-1 checked, AES-256, iterated+salted S2K, SHA-256
+  body += f.Bytes(8);                              // salt
+  body += '\x60';                                  // count
+  body += f.Bytes(16);                             // IV
+  body += f.Bytes(700);                            // encrypted secret MPIs
+  size_t len = body.size();                        // 192..8383: two-octet length
   std::string header{'\xC5', static_cast<char>(((len - 192) >> 8) + 192), static_cast<char>((len - 192) & 0xff)};
   return header + body;
 }
@@ -256,9 +258,19 @@ std::string Png(FakeSecrets& f, uint32_t w, uint32_t h) {
   std::string z(n, '\0');
   compress2(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(raw.data()), raw.size(), 6);
   z.resize(n);
-  std::string ihdr{static_cast<char>(w >> 24), static_cast<char>(w >> 16), static_cast<char>(w >> 8),
-                   static_cast<char>(w),       static_cast<char>(h >> 24), static_cast<char>(h >> 16),
-                   static_cast<char>(h >> 8),  static_cast<char>(h),       8, 2, 0, 0, 0};
+  std::string ihdr{static_cast<char>(w >> 24),
+                   static_cast<char>(w >> 16),
+                   static_cast<char>(w >> 8),
+                   static_cast<char>(w),
+                   static_cast<char>(h >> 24),
+                   static_cast<char>(h >> 16),
+                   static_cast<char>(h >> 8),
+                   static_cast<char>(h),
+                   8,
+                   2,
+                   0,
+                   0,
+                   0};
   return std::string("\x89PNG\r\n\x1a\n", 8) + PngChunk("IHDR", ihdr) + PngChunk("IDAT", z) + PngChunk("IEND", "");
 }
 
@@ -276,7 +288,7 @@ enum class Form {
 struct Sample {
   std::string rule_id;
   std::string name;
-  std::string value;   // as written in the file
+  std::string value;  // as written in the file
   size_t secret_off = 0;
   size_t secret_len = std::string::npos;
   Form form = Form::kValue;
@@ -329,16 +341,16 @@ std::vector<std::pair<std::string, Maker>> Makers() {
   tok("aws-mws-auth-token", "MWS_AUTH_TOKEN", [](FakeSecrets& f, size_t) { return "amzn.mws." + f.Uuid(); });
 
   // GitHub
-  for (auto [id, prefix] : std::vector<std::pair<std::string, std::string>>{{"github-pat", "ghp_"},
-                                                                             {"github-oauth-token", "gho_"},
-                                                                             {"github-app-user-token", "ghu_"},
-                                                                             {"github-app-installation-token", "ghs_"}}) {
+  for (auto [id, prefix] :
+       std::vector<std::pair<std::string, std::string>>{{"github-pat", "ghp_"},
+                                                        {"github-oauth-token", "gho_"},
+                                                        {"github-app-user-token", "ghu_"},
+                                                        {"github-app-installation-token", "ghs_"}}) {
     std::string p = prefix;
     tok(id, "GITHUB_TOKEN", [p](FakeSecrets& f, size_t) { return f.ChecksummedToken(p); });
   }
-  tok("github-refresh-token", "GITHUB_REFRESH_TOKEN", [](FakeSecrets& f, size_t v) {
-    return v % 2 ? "ghr_" + f.Base62(76) : f.ChecksummedToken("ghr_");
-  });
+  tok("github-refresh-token", "GITHUB_REFRESH_TOKEN",
+      [](FakeSecrets& f, size_t v) { return v % 2 ? "ghr_" + f.Base62(76) : f.ChecksummedToken("ghr_"); });
   tok("github-fine-grained-pat", "GH_PAT",
       [](FakeSecrets& f, size_t) { return "github_pat_" + f.Base62(22) + "_" + f.Base62(59); });
 
@@ -368,9 +380,8 @@ std::vector<std::pair<std::string, Maker>> Makers() {
       [](FakeSecrets& f, size_t) { return "GR1348941" + f.Base64UrlChars(20); });
 
   // Slack
-  tok("slack-bot-token", "SLACK_BOT_TOKEN", [](FakeSecrets& f, size_t) {
-    return "xoxb-" + f.Digits(11) + "-" + f.Digits(13) + "-" + f.Base62(24);
-  });
+  tok("slack-bot-token", "SLACK_BOT_TOKEN",
+      [](FakeSecrets& f, size_t) { return "xoxb-" + f.Digits(11) + "-" + f.Digits(13) + "-" + f.Base62(24); });
   tok("slack-user-token", "SLACK_USER_TOKEN", [](FakeSecrets& f, size_t) {
     return "xoxp-" + f.Digits(11) + "-" + f.Digits(11) + "-" + f.Digits(13) + "-" + f.Hex(32);
   });
@@ -390,10 +401,11 @@ std::vector<std::pair<std::string, Maker>> Makers() {
   });
 
   // Stripe
-  for (auto [id, prefix] : std::vector<std::pair<std::string, std::string>>{{"stripe-secret-key", "sk_live_"},
-                                                                             {"stripe-restricted-key", "rk_live_"},
-                                                                             {"stripe-test-secret-key", "sk_test_"},
-                                                                             {"stripe-test-restricted-key", "rk_test_"}}) {
+  for (auto [id, prefix] :
+       std::vector<std::pair<std::string, std::string>>{{"stripe-secret-key", "sk_live_"},
+                                                        {"stripe-restricted-key", "rk_live_"},
+                                                        {"stripe-test-secret-key", "sk_test_"},
+                                                        {"stripe-test-restricted-key", "rk_test_"}}) {
     std::string p = prefix;
     tok(id, "STRIPE_API_KEY", [p](FakeSecrets& f, size_t v) {
       static const size_t lens[] = {24, 34, 99};
@@ -427,10 +439,10 @@ std::vector<std::pair<std::string, Maker>> Makers() {
   add("azure-storage-account-key", [](FakeSecrets& f, size_t v) {
     std::string key = EncodeBase64(f.Bytes(64));
     if (v % 2)
-      return Around("azure-storage-account-key", "COSMOS_CONNECTION_STRING",
-                    "AccountEndpoint=https://" + Lower(f.Chars(kLowerAlnum, 10)) +
-                        ".documents.azure.com:443/;AccountKey=",
-                    key, ";");
+      return Around(
+          "azure-storage-account-key", "COSMOS_CONNECTION_STRING",
+          "AccountEndpoint=https://" + Lower(f.Chars(kLowerAlnum, 10)) + ".documents.azure.com:443/;AccountKey=", key,
+          ";");
     return Around("azure-storage-account-key", "AZURE_STORAGE_CONNECTION_STRING",
                   "DefaultEndpointsProtocol=https;AccountName=" + f.Chars(kLowerAlnum, 12) + ";AccountKey=", key,
                   ";EndpointSuffix=core.windows.net");
@@ -444,14 +456,19 @@ std::vector<std::pair<std::string, Maker>> Makers() {
   add("azure-sas-token", [](FakeSecrets& f, size_t) {
     std::string sig;
     for (char c : EncodeBase64(f.Bytes(32))) {
-      if (c == '+') sig += "%2B";
-      else if (c == '/') sig += "%2F";
-      else if (c == '=') sig += "%3D";
-      else sig += c;
+      if (c == '+')
+        sig += "%2B";
+      else if (c == '/')
+        sig += "%2F";
+      else if (c == '=')
+        sig += "%3D";
+      else
+        sig += c;
     }
     return Around("azure-sas-token", "BLOB_SAS_URL",
-                  "https://" + f.Chars(kLowerAlnum, 10) + ".blob.core.windows.net/backups/db.tar.gz?sv=2022-11-02&ss=b&"
-                  "srt=co&sp=rl&se=2030-01-01T00:00:00Z&st=2024-01-01T00:00:00Z&spr=https&sig=",
+                  "https://" + f.Chars(kLowerAlnum, 10) +
+                      ".blob.core.windows.net/backups/db.tar.gz?sv=2022-11-02&ss=b&"
+                      "srt=co&sp=rl&se=2030-01-01T00:00:00Z&st=2024-01-01T00:00:00Z&spr=https&sig=",
                   sig, "");
   });
   tok("azure-ad-client-secret", "AZURE_CLIENT_SECRET", [](FakeSecrets& f, size_t) {
@@ -479,7 +496,8 @@ std::vector<std::pair<std::string, Maker>> Makers() {
   }
   add("private-key-ssh2-encrypted",
       [](FakeSecrets& f, size_t) { return Val("private-key-ssh2-encrypted", "", f.Ssh2EncryptedKey(), Form::kBlock); });
-  add("private-key-putty", [](FakeSecrets& f, size_t) { return Val("private-key-putty", "", f.PuttyKey(), Form::kBlock); });
+  add("private-key-putty",
+      [](FakeSecrets& f, size_t) { return Val("private-key-putty", "", f.PuttyKey(), Form::kBlock); });
 
   tok("jwt", "ID_TOKEN", [](FakeSecrets& f, size_t) { return f.Jwt(); });
 
@@ -496,9 +514,8 @@ std::vector<std::pair<std::string, Maker>> Makers() {
   tok("pypi-upload-token", "TWINE_PASSWORD", [](FakeSecrets& f, size_t v) { return f.PypiToken(v % 2); });
   tok("rubygems-api-key", "GEM_HOST_API_KEY", [](FakeSecrets& f, size_t) { return "rubygems_" + f.Hex(48); });
   tok("nuget-api-key", "NUGET_API_KEY", [](FakeSecrets& f, size_t) { return "oy2" + f.Chars(kLowerAlnum, 43); });
-  tok("dockerhub-pat", "DOCKERHUB_TOKEN", [](FakeSecrets& f, size_t v) {
-    return std::string(v % 2 ? "dckr_oat_" : "dckr_pat_") + f.Base64UrlChars(27);
-  });
+  tok("dockerhub-pat", "DOCKERHUB_TOKEN",
+      [](FakeSecrets& f, size_t v) { return std::string(v % 2 ? "dckr_oat_" : "dckr_pat_") + f.Base64UrlChars(27); });
   add("docker-config-auth",
       [](FakeSecrets& f, size_t) { return Val("docker-config-auth", "auth", f.BasicAuthBase64(), Form::kJson); });
   add("docker-config-identity-token", [](FakeSecrets& f, size_t) {
@@ -515,18 +532,20 @@ std::vector<std::pair<std::string, Maker>> Makers() {
 
   // Commerce and SaaS
   for (auto [id, prefix] : std::vector<std::pair<std::string, std::string>>{{"shopify-access-token", "shpat_"},
-                                                                             {"shopify-custom-app-token", "shpca_"},
-                                                                             {"shopify-private-app-token", "shppa_"},
-                                                                             {"shopify-shared-secret", "shpss_"}}) {
+                                                                            {"shopify-custom-app-token", "shpca_"},
+                                                                            {"shopify-private-app-token", "shppa_"},
+                                                                            {"shopify-shared-secret", "shpss_"}}) {
     std::string p = prefix;
     tok(id, "SHOPIFY_TOKEN", [p](FakeSecrets& f, size_t) { return p + f.Hex(32); });
   }
   tok("atlassian-api-token", "ATLASSIAN_TOKEN",
       [](FakeSecrets& f, size_t) { return "ATATT3xFfGF0" + f.Base64UrlChars(170) + "=" + f.HexUpper(8); });
-  named("atlassian-legacy-api-token", {"JIRA_API_TOKEN", "confluence_api_key"}, [](FakeSecrets& f) { return f.Base62(24); });
-  for (auto [id, prefix] : std::vector<std::pair<std::string, std::string>>{{"digitalocean-pat", "dop_v1_"},
-                                                                             {"digitalocean-oauth-token", "doo_v1_"},
-                                                                             {"digitalocean-refresh-token", "dor_v1_"}}) {
+  named("atlassian-legacy-api-token", {"JIRA_API_TOKEN", "confluence_api_key"},
+        [](FakeSecrets& f) { return f.Base62(24); });
+  for (auto [id, prefix] :
+       std::vector<std::pair<std::string, std::string>>{{"digitalocean-pat", "dop_v1_"},
+                                                        {"digitalocean-oauth-token", "doo_v1_"},
+                                                        {"digitalocean-refresh-token", "dor_v1_"}}) {
     std::string p = prefix;
     tok(id, "DIGITALOCEAN_TOKEN", [p](FakeSecrets& f, size_t) { return p + f.Hex(64); });
   }
@@ -547,7 +566,8 @@ std::vector<std::pair<std::string, Maker>> Makers() {
   tok("newrelic-user-api-key", "NEW_RELIC_API_KEY",
       [](FakeSecrets& f, size_t) { return "NRAK-" + f.Chars(kUpperAlnum, 27); });
   tok("sentry-org-token", "SENTRY_AUTH_TOKEN", [](FakeSecrets& f, size_t) {
-    std::string json = R"({"iat":)" + f.Digits(10) + R"(,"url":"https://sentry.io","region_url":"https://us.sentry.io","org":"acme"})";
+    std::string json =
+        R"({"iat":)" + f.Digits(10) + R"(,"url":"https://sentry.io","region_url":"https://us.sentry.io","org":"acme"})";
     return "sntrys_" + EncodeBase64(json) + "_" + EncodeBase64(f.Bytes(32), false, false);
   });
   tok("sentry-user-token", "SENTRY_TOKEN", [](FakeSecrets& f, size_t) { return "sntryu_" + f.Hex(64); });
@@ -556,23 +576,21 @@ std::vector<std::pair<std::string, Maker>> Makers() {
     return std::string("dp.") + kinds[v % 4] + "." + f.Base62(43);
   });
   tok("pulumi-access-token", "PULUMI_ACCESS_TOKEN", [](FakeSecrets& f, size_t) { return "pul-" + f.Hex(40); });
-  tok("planetscale-token", "PLANETSCALE_TOKEN", [](FakeSecrets& f, size_t v) {
-    return std::string(v % 2 ? "pscale_pw_" : "pscale_tkn_") + f.Base62(43);
-  });
+  tok("planetscale-token", "PLANETSCALE_TOKEN",
+      [](FakeSecrets& f, size_t v) { return std::string(v % 2 ? "pscale_pw_" : "pscale_tkn_") + f.Base62(43); });
   tok("linear-api-key", "LINEAR_API_KEY", [](FakeSecrets& f, size_t) { return "lin_api_" + f.Base62(40); });
   tok("supabase-access-token", "SUPABASE_ACCESS_TOKEN", [](FakeSecrets& f, size_t) { return "sbp_" + f.Hex(40); });
-  tok("dynatrace-api-token", "DT_API_TOKEN", [](FakeSecrets& f, size_t) {
-    return "dt0c01." + f.Chars(kUpperAlnum, 24) + "." + f.Chars(kUpperAlnum, 64);
-  });
+  tok("dynatrace-api-token", "DT_API_TOKEN",
+      [](FakeSecrets& f, size_t) { return "dt0c01." + f.Chars(kUpperAlnum, 24) + "." + f.Chars(kUpperAlnum, 64); });
   tok("contentful-pat", "CONTENTFUL_MANAGEMENT_TOKEN",
       [](FakeSecrets& f, size_t) { return "CFPAT-" + f.Base64UrlChars(43); });
   tok("square-access-token", "SQUARE_ACCESS_TOKEN", [](FakeSecrets& f, size_t v) {
     return v % 2 ? "sq0atp-" + f.Base64UrlChars(22) : "EAAA" + f.Base64UrlChars(60);
   });
-  tok("square-oauth-secret", "SQUARE_OAUTH_SECRET", [](FakeSecrets& f, size_t) { return "sq0csp-" + f.Base64UrlChars(43); });
-  tok("shippo-api-token", "SHIPPO_API_TOKEN", [](FakeSecrets& f, size_t v) {
-    return std::string(v % 2 ? "shippo_test_" : "shippo_live_") + f.Hex(40);
-  });
+  tok("square-oauth-secret", "SQUARE_OAUTH_SECRET",
+      [](FakeSecrets& f, size_t) { return "sq0csp-" + f.Base64UrlChars(43); });
+  tok("shippo-api-token", "SHIPPO_API_TOKEN",
+      [](FakeSecrets& f, size_t v) { return std::string(v % 2 ? "shippo_test_" : "shippo_live_") + f.Hex(40); });
   tok("firebase-cloud-messaging-key", "FCM_SERVER_KEY",
       [](FakeSecrets& f, size_t) { return "AAAA" + f.Base64UrlChars(7) + ":APA91b" + f.Base64UrlChars(134); });
   tok("mapbox-secret-token", "MAPBOX_SECRET_TOKEN", [](FakeSecrets& f, size_t) {
@@ -621,13 +639,16 @@ std::vector<std::pair<std::string, Maker>> Makers() {
        {"postgres://svc:", "@10.0.3.7/analytics"},
        {"postgresql+psycopg2://reporting:", "@pg-primary.prod.svc.cluster.local:5432/reports"}});
   url("mysql-url-password", "MYSQL_URL",
-      {{"mysql://root:", "@mysql:3306/shop"}, {"mariadb://wp:", "@mariadb.internal/wordpress"},
+      {{"mysql://root:", "@mysql:3306/shop"},
+       {"mariadb://wp:", "@mariadb.internal/wordpress"},
        {"mysql+pymysql://etl:", "@warehouse.db.corp:3306/etl"}});
   url("mongodb-url-password", "MONGO_URI",
       {{"mongodb+srv://admin:", "@cluster0.a1b2c.mongodb.net/prod?retryWrites=true&w=majority"},
        {"mongodb://reader:", "@mongo-0.mongo:27017,mongo-1.mongo:27017/app?replicaSet=rs0"}});
-  url("redis-url-password", "REDIS_URL", {{"redis://:", "@redis-master:6379/0"}, {"rediss://default:", "@cache.internal:6380"}});
-  url("amqp-url-password", "AMQP_URL", {{"amqp://orders:", "@rabbitmq:5672/orders"}, {"amqps://svc:", "@mq.corp.net/%2F"}});
+  url("redis-url-password", "REDIS_URL",
+      {{"redis://:", "@redis-master:6379/0"}, {"rediss://default:", "@cache.internal:6380"}});
+  url("amqp-url-password", "AMQP_URL",
+      {{"amqp://orders:", "@rabbitmq:5672/orders"}, {"amqps://svc:", "@mq.corp.net/%2F"}});
   url("basic-auth-url", "PIP_INDEX_URL",
       {{"https://deploy:", "@git.corp.internal/platform/infra.git"},
        {"https://__token__:", "@pypi.corp.internal/simple/"},
@@ -685,7 +706,8 @@ class Writer {
         continue;
       }
       for (const Pending& p : doc.items) {
-        if (doc.text.compare(p.offset, p.secret.size(), p.secret) != 0) throw std::logic_error("corpus: misplaced secret");
+        if (doc.text.compare(p.offset, p.secret.size(), p.secret) != 0)
+          throw std::logic_error("corpus: misplaced secret");
         size_t nl = p.offset == 0 ? std::string::npos : doc.text.rfind('\n', p.offset - 1);
         uint64_t line = 1 + static_cast<uint64_t>(std::count(doc.text.begin(), doc.text.begin() + p.offset, '\n'));
         uint64_t column = nl == std::string::npos ? p.offset + 1 : p.offset - nl;
@@ -714,8 +736,8 @@ class Writer {
 // file would hold it; `named` says whether the form keeps the name next to the value.
 struct Placement {
   const char* file;
-  bool named;      // renders name = value
-  bool binary;     // the file is binary (text-only rules do not apply)
+  bool named;   // renders name = value
+  bool binary;  // the file is binary (text-only rules do not apply)
   std::function<void(Doc&, const Sample&, FakeSecrets&)> put;
 };
 
@@ -732,9 +754,8 @@ std::string JsFiller(FakeSecrets& f) {
 
 std::vector<Placement> Placements() {
   std::vector<Placement> p;
-  p.push_back({"app/.env", true, false, [](Doc& d, const Sample& s, FakeSecrets&) {
-                 d.Add(s.name + "=").Value(s).Add("\n");
-               }});
+  p.push_back(
+      {"app/.env", true, false, [](Doc& d, const Sample& s, FakeSecrets&) { d.Add(s.name + "=").Value(s).Add("\n"); }});
   p.push_back({"config/settings.yaml", true, false, [](Doc& d, const Sample& s, FakeSecrets&) {
                  if (d.text.empty()) d.Add("# service configuration\ncredentials:\n");
                  d.Add("  - " + s.name + ": \"").Value(s).Add("\"\n");
@@ -759,9 +780,8 @@ std::vector<Placement> Placements() {
                  if (d.text.empty()) d.Add("package main\n\nvar (\n");
                  d.Add("\t" + s.name + " = \"").Value(s).Add("\"\n");
                }});
-  p.push_back({"infra/prod.tfvars", true, false, [](Doc& d, const Sample& s, FakeSecrets&) {
-                 d.Add(s.name + " = \"").Value(s).Add("\"\n");
-               }});
+  p.push_back({"infra/prod.tfvars", true, false,
+               [](Doc& d, const Sample& s, FakeSecrets&) { d.Add(s.name + " = \"").Value(s).Add("\"\n"); }});
   p.push_back({"Dockerfile", true, false, [](Doc& d, const Sample& s, FakeSecrets&) {
                  if (d.text.empty()) d.Add("FROM debian:bookworm-slim\nWORKDIR /app\n");
                  d.Add("ENV " + s.name + "=").Value(s).Add("\nRUN ./configure --quiet\n");
@@ -773,23 +793,33 @@ std::vector<Placement> Placements() {
                  d.Add("service.timeout=30\n" + s.name + "=").Value(s).Add("\n");
                }});
   p.push_back({"usr/local/bin/appserver", true, true, [](Doc& d, const Sample& s, FakeSecrets& f) {
-                 if (d.text.empty()) d.Add(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16));
+                 if (d.text.empty())
+                   d.Add(
+                       std::string("\x7f"
+                                   "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                                   16));
                  d.Add(f.Bytes(f.Uniform(64, 512))).Add(std::string(1, '\0'));
                  d.Add(s.name + "=").Value(s).Add(std::string(1, '\0'));
                }});
   // Bare placements (the value without its name).
   p.push_back({"deploy/k8s/deployment.yaml", false, false, [](Doc& d, const Sample& s, FakeSecrets&) {
                  if (d.text.empty())
-                   d.Add("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
-                         "        - name: app\n          env:\n");
+                   d.Add(
+                       "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
+                       "        - name: app\n          env:\n");
                  d.Add("            - name: " + s.name + "\n              value: \"").Value(s).Add("\"\n");
                }});
   p.push_back({"home/ops/.zsh_history", false, false, [](Doc& d, const Sample& s, FakeSecrets& f) {
-                 d.Add(": 17" + f.Digits(8) + ":0;curl -sf -H \"Authorization: Bearer ").Value(s).Add(
-                     "\" https://api.internal/v1/health\n");
+                 d.Add(": 17" + f.Digits(8) + ":0;curl -sf -H \"Authorization: Bearer ")
+                     .Value(s)
+                     .Add("\" https://api.internal/v1/health\n");
                }});
   p.push_back({"usr/lib/libclient.so.2", false, true, [](Doc& d, const Sample& s, FakeSecrets& f) {
-                 if (d.text.empty()) d.Add(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16));
+                 if (d.text.empty())
+                   d.Add(
+                       std::string("\x7f"
+                                   "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                                   16));
                  d.Add(f.Bytes(f.Uniform(32, 700))).Add(std::string(1, '\0')).Value(s).Add(std::string(1, '\0'));
                }});
   p.push_back({"var/log/app/startup.log", false, false, [](Doc& d, const Sample& s, FakeSecrets& f) {
@@ -883,13 +913,16 @@ void WriteTrueItems(Writer& w, FakeSecrets& f) {
           } else if (where == 2) {
             Doc& d = w.Get("scripts/provision.sh");
             if (d.text.empty()) d.Add("#!/bin/sh\nset -eu\n");
-            d.Add("install -d -m 700 /etc/app\ncat > /etc/app/key-" + std::to_string(d.items.size()) +
-                  ".pem <<'EOF'\n")
+            d.Add("install -d -m 700 /etc/app\ncat > /etc/app/key-" + std::to_string(d.items.size()) + ".pem <<'EOF'\n")
                 .Value(s)
                 .Add("\nEOF\n");
           } else {
             Doc& d = w.Get("usr/local/bin/appserver");
-            if (d.text.empty()) d.Add(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16));
+            if (d.text.empty())
+              d.Add(
+                  std::string("\x7f"
+                              "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                              16));
             d.Add(f.Bytes(200)).Add(std::string(1, '\0')).Value(s).Add(std::string(1, '\0'));
           }
           break;
@@ -938,15 +971,16 @@ void WriteTrueItems(Writer& w, FakeSecrets& f) {
 
 void WriteDecoys(Writer& w, FakeSecrets& f) {
   // Documented example credentials.
-  w.Decoy("docs/aws/credentials-example.md",
-          "# Configuring credentials\n\nThe AWS documentation uses these example values:\n\n```ini\n[default]\n"
-          "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n"
-          "[user1]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\n"
-          "aws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n```\n\n"
-          "The Azure storage emulator's well-known key:\n\n"
-          "    DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
-          "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;\n\n"
-          "GitHub's documentation shows tokens like ghp_16C7e42F292c6912E7710c838347Ae178B4a.\n");
+  w.Decoy(
+      "docs/aws/credentials-example.md",
+      "# Configuring credentials\n\nThe AWS documentation uses these example values:\n\n```ini\n[default]\n"
+      "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n"
+      "[user1]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\n"
+      "aws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n```\n\n"
+      "The Azure storage emulator's well-known key:\n\n"
+      "    DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;\n\n"
+      "GitHub's documentation shows tokens like ghp_16C7e42F292c6912E7710c838347Ae178B4a.\n");
 
   // UUIDs.
   {
@@ -967,10 +1001,12 @@ void WriteDecoys(Writer& w, FakeSecrets& f) {
               ".0\",\n      \"resolved\": \"https://registry.npmjs.org/pkg" + std::to_string(i) + "/-/pkg" +
               std::to_string(i) + "-1.0.0.tgz\",\n      \"integrity\": \"sha512-" + EncodeBase64(f.Bytes(64)) +
               "\"\n    },\n";
-      gosum += "github.com/acme/mod" + std::to_string(i) + " v1.2." + std::to_string(i) + " h1:" +
-               EncodeBase64(f.Bytes(32)) + "\n";
-      log += "commit " + f.Hex(40) + "\nAuthor: Jane Doe <jane@corp.internal>\nDate:   Mon May 6 10:00:00 2024\n\n"
-             "    Fix flaky test (" + f.Hex(7) + ")\n\n";
+      gosum += "github.com/acme/mod" + std::to_string(i) + " v1.2." + std::to_string(i) +
+               " h1:" + EncodeBase64(f.Bytes(32)) + "\n";
+      log += "commit " + f.Hex(40) +
+             "\nAuthor: Jane Doe <jane@corp.internal>\nDate:   Mon May 6 10:00:00 2024\n\n"
+             "    Fix flaky test (" +
+             f.Hex(7) + ")\n\n";
     }
     lock += "    \"\": {}\n  }\n}\n";
     w.Decoy("checksums/SHA256SUMS", sums);
@@ -996,8 +1032,8 @@ void WriteDecoys(Writer& w, FakeSecrets& f) {
     std::string png = EncodeBase64(Png(f, 48, 48));
     w.Decoy("web/assets/logo.html", "<!doctype html><img alt=\"logo\" src=\"data:image/png;base64," + png + "\">\n");
     w.Decoy("web/assets/icon.png.b64", WrapLines(EncodeBase64(Png(f, 64, 32)), 76));
-    w.Decoy("web/assets/style.css", ".logo{background:url(data:image/png;base64," + EncodeBase64(Png(f, 32, 32)) +
-                                        ") no-repeat}\n");
+    w.Decoy("web/assets/style.css",
+            ".logo{background:url(data:image/png;base64," + EncodeBase64(Png(f, 32, 32)) + ") no-repeat}\n");
   }
 
   // Placeholders and templates.
@@ -1083,29 +1119,34 @@ void WriteDecoys(Writer& w, FakeSecrets& f) {
                                         rsa_fake + ssh_fake + doc_key);
     w.Decoy("root/.docker/config.json.bak",
             "{\n\t\"auths\": {\n\t\t\"ghcr.io\": {},\n\t\t\"registry.corp.internal\": {\n\t\t\t\"auth\": \"" +
-                EncodeBase64("usernameonly") + "\"\n\t\t},\n\t\t\"quay.io\": {\n\t\t\t\"auth\": \"\"\n\t\t}\n\t},\n"
+                EncodeBase64("usernameonly") +
+                "\"\n\t\t},\n\t\t\"quay.io\": {\n\t\t\t\"auth\": \"\"\n\t\t}\n\t},\n"
                 "\t\"credsStore\": \"desktop\"\n}\n");
   }
 
   // Certificates and public keys.
-  w.Decoy("etc/ssl/certs/server.crt", "-----BEGIN CERTIFICATE-----\n" + WrapLines(EncodeBase64(f.Bytes(900)), 64) +
-                                          "-----END CERTIFICATE-----\n");
+  w.Decoy("etc/ssl/certs/server.crt",
+          "-----BEGIN CERTIFICATE-----\n" + WrapLines(EncodeBase64(f.Bytes(900)), 64) + "-----END CERTIFICATE-----\n");
   w.Decoy("etc/ssl/public.pem", "-----BEGIN PUBLIC KEY-----\n" + WrapLines(EncodeBase64(f.Bytes(294)), 64) +
                                     "-----END PUBLIC KEY-----\n-----BEGIN RSA PUBLIC KEY-----\n" +
                                     WrapLines(EncodeBase64(f.Bytes(270)), 64) + "-----END RSA PUBLIC KEY-----\n");
-  w.Decoy("home/dev/.ssh/id_ed25519.pub", "ssh-ed25519 " + EncodeBase64(SshString("ssh-ed25519") + SshString(f.Bytes(32))) +
-                                              " dev@laptop\n");
+  w.Decoy("home/dev/.ssh/id_ed25519.pub",
+          "ssh-ed25519 " + EncodeBase64(SshString("ssh-ed25519") + SshString(f.Bytes(32))) + " dev@laptop\n");
   w.Decoy("home/dev/.ssh/known_hosts",
-          "github.com ssh-rsa " + EncodeBase64(SshString("ssh-rsa") + SshString("\x01\x00\x01") + SshString(f.Bytes(257))) +
-              "\n");
-  w.Decoy("docs/stripe-publishable.md", "Publishable keys are public: pk_live_" + f.Base62(99) + " and pk_test_" +
-                                            f.Base62(24) + ".\n");
+          "github.com ssh-rsa " +
+              EncodeBase64(SshString("ssh-rsa") + SshString("\x01\x00\x01") + SshString(f.Bytes(257))) + "\n");
+  w.Decoy("docs/stripe-publishable.md",
+          "Publishable keys are public: pk_live_" + f.Base62(99) + " and pk_test_" + f.Base62(24) + ".\n");
 
   // A binary with format strings and documented values among random bytes.
   {
-    std::string bin = std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16);
-    for (const char* s : {"postgres://%s:%s@%s:%d/%s", "mysql://%s:%s@%s/%s", "Authorization: Bearer %s",
-                          "AKIAIOSFODNN7EXAMPLE", "password", "invalid token", "https://%s:%s@%s", "redis://:{0}@{1}"}) {
+    std::string bin = std::string(
+        "\x7f"
+        "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+        16);
+    for (const char* s :
+         {"postgres://%s:%s@%s:%d/%s", "mysql://%s:%s@%s/%s", "Authorization: Bearer %s", "AKIAIOSFODNN7EXAMPLE",
+          "password", "invalid token", "https://%s:%s@%s", "redis://:{0}@{1}"}) {
       bin += f.Bytes(f.Uniform(100, 400));
       bin += '\0';
       bin += s;
@@ -1130,9 +1171,7 @@ void WriteDecoys(Writer& w, FakeSecrets& f) {
 
 // --- FakeSecrets -------------------------------------------------------------------------------
 
-size_t FakeSecrets::Uniform(size_t lo, size_t hi) {
-  return std::uniform_int_distribution<size_t>(lo, hi)(rng_);
-}
+size_t FakeSecrets::Uniform(size_t lo, size_t hi) { return std::uniform_int_distribution<size_t>(lo, hi)(rng_); }
 
 std::string FakeSecrets::Chars(std::string_view alphabet, size_t n) {
   std::string out;
@@ -1214,11 +1253,16 @@ std::string FakeSecrets::AgeSecretKey() {
 std::string FakeSecrets::PemPrivateKey(std::string_view label, bool legacy_encrypted) {
   std::string body, headers;
   size_t width = 64;
-  if (label == "RSA PRIVATE KEY") body = RsaDer(*this);
-  else if (label == "EC PRIVATE KEY") body = EcDer(*this);
-  else if (label == "DSA PRIVATE KEY") body = DsaDer(*this);
-  else if (label == "PRIVATE KEY") body = Pkcs8Der(*this);
-  else if (label == "ENCRYPTED PRIVATE KEY") body = EncryptedPkcs8Der(*this);
+  if (label == "RSA PRIVATE KEY")
+    body = RsaDer(*this);
+  else if (label == "EC PRIVATE KEY")
+    body = EcDer(*this);
+  else if (label == "DSA PRIVATE KEY")
+    body = DsaDer(*this);
+  else if (label == "PRIVATE KEY")
+    body = Pkcs8Der(*this);
+  else if (label == "ENCRYPTED PRIVATE KEY")
+    body = EncryptedPkcs8Der(*this);
   else if (label == "OPENSSH PRIVATE KEY") {
     body = OpenSshKey(*this);
     width = 70;
@@ -1249,8 +1293,8 @@ std::string FakeSecrets::Ssh2EncryptedKey() {
 
 std::string FakeSecrets::PuttyKey() {
   std::string pub = EncodeBase64(SshString("ssh-rsa") + SshString("\x01\x00\x01") + SshString(Bytes(257)));
-  std::string priv = EncodeBase64(SshString(Bytes(256)) + SshString(Bytes(129)) + SshString(Bytes(129)) +
-                                  SshString(Bytes(128)));
+  std::string priv =
+      EncodeBase64(SshString(Bytes(256)) + SshString(Bytes(129)) + SshString(Bytes(129)) + SshString(Bytes(128)));
   std::string pub_lines = WrapLines(pub, 64), priv_lines = WrapLines(priv, 64);
   return "PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nComment: rsa-key-" + Digits(8) +
          "\nPublic-Lines: " + std::to_string((pub.size() + 63) / 64) + "\n" + pub_lines +
@@ -1282,7 +1326,8 @@ std::string EncodeBase64(std::string_view data, bool url, bool pad) {
   return out;
 }
 
-std::vector<CorpusItem> WriteSecretCorpus(const std::string& dir, uint64_t seed, std::vector<std::string>* decoy_files) {
+std::vector<CorpusItem> WriteSecretCorpus(const std::string& dir, uint64_t seed,
+                                          std::vector<std::string>* decoy_files) {
   FakeSecrets f(seed);
   Writer w(dir);
   WriteTrueItems(w, f);

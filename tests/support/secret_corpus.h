@@ -29,7 +29,7 @@ class FakeSecrets {
   std::string Base64UrlChars(size_t n);  // n characters of [A-Za-z0-9_-]
   std::string Hex(size_t n);             // lowercase
   std::string HexUpper(size_t n);
-  std::string Digits(size_t n);          // no leading zero
+  std::string Digits(size_t n);  // no leading zero
   std::string Bytes(size_t n);
   std::string Uuid();
   size_t Uniform(size_t lo, size_t hi);  // inclusive

@@ -138,6 +138,7 @@ TEST(SecretEngine, AllowRulesPathScopesAndInlineIgnores) {
   EXPECT_TRUE(Scan(*e, "a", "k=" + Key() + " # customs:ignore:tok,akid\n", 4).empty());
   EXPECT_EQ(Scan(*e, "a", "k=" + Key() + " # customs:ignore:tok\n", 4).size(), 1u);
   EXPECT_EQ(Scan(*e, "a", "# customs:ignore\nk=" + Key() + "\n", 4).size(), 1u);  // other lines unaffected
+  EXPECT_EQ(Scan(*e, "a", "k=" + Key() + " # customs:ignored\n", 4).size(), 1u);  // not the marker
 }
 
 TEST(SecretEngine, KeywordsEntropyAndTextOnly) {

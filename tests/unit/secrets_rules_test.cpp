@@ -292,8 +292,8 @@ TEST(SecretValidators, GitHubAndNpmChecksums) {
     for (int i = 0; i < 20; ++i) {
       std::string t = f.ChecksummedToken(p);
       EXPECT_TRUE(ValidGitHubToken(t)) << t;
-      EXPECT_FALSE(ValidGitHubToken(Flip(t, 4 + i))) << t;             // a random character changed
-      EXPECT_FALSE(ValidGitHubToken(Flip(t, 34 + i % 6))) << t;        // the checksum changed
+      EXPECT_FALSE(ValidGitHubToken(Flip(t, 4 + i))) << t;       // a random character changed
+      EXPECT_FALSE(ValidGitHubToken(Flip(t, 34 + i % 6))) << t;  // the checksum changed
       EXPECT_FALSE(ValidNpmToken(t)) << "not an npm token";
     }
   }
@@ -410,12 +410,14 @@ TEST(SecretValidators, PemPrivateKeys) {
   EXPECT_TRUE(ValidPemPrivateKey(f.Ssh2EncryptedKey()));
   // Random bodies under every label.
   for (const char* label : {"RSA PRIVATE KEY", "PRIVATE KEY", "OPENSSH PRIVATE KEY", "PGP PRIVATE KEY BLOCK"}) {
-    std::string fake = std::string("-----BEGIN ") + label + "-----\n" + EncodeBase64(f.Bytes(600)) + "\n-----END " +
-                       label + "-----";
+    std::string fake =
+        std::string("-----BEGIN ") + label + "-----\n" + EncodeBase64(f.Bytes(600)) + "\n-----END " + label + "-----";
     EXPECT_FALSE(ValidPemPrivateKey(fake)) << label;
   }
-  EXPECT_FALSE(ValidPemPrivateKey("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----END RSA PRIVATE KEY-----"));
-  EXPECT_FALSE(ValidPemPrivateKey("-----BEGIN PUBLIC KEY-----\n" + EncodeBase64(f.Bytes(300)) + "\n-----END PUBLIC KEY-----"));
+  EXPECT_FALSE(
+      ValidPemPrivateKey("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----END RSA PRIVATE KEY-----"));
+  EXPECT_FALSE(
+      ValidPemPrivateKey("-----BEGIN PUBLIC KEY-----\n" + EncodeBase64(f.Bytes(300)) + "\n-----END PUBLIC KEY-----"));
   EXPECT_FALSE(ValidPemPrivateKey(""));
   EXPECT_FALSE(ValidPemPrivateKey("-----BEGIN RSA PRIVATE KEY-----"));
   // The JSON-escaped form of a service-account key.
@@ -446,8 +448,8 @@ TEST(SecretValidators, Base64Decoding) {
   EXPECT_EQ(DecodeBase64("dXNlcjpwYXM"), "user:pas");
   EXPECT_EQ(DecodeBase64("-_-_"), DecodeBase64("+/+/"));
   EXPECT_EQ(DecodeBase64(""), "");
-  EXPECT_FALSE(DecodeBase64("dXNlc"));       // 5 characters: impossible length
-  EXPECT_FALSE(DecodeBase64("dXNl=jpw"));    // padding in the middle
+  EXPECT_FALSE(DecodeBase64("dXNlc"));     // 5 characters: impossible length
+  EXPECT_FALSE(DecodeBase64("dXNl=jpw"));  // padding in the middle
   EXPECT_FALSE(DecodeBase64("dXNlcjpwYXM==="));
   EXPECT_FALSE(DecodeBase64("dXNl cjpw"));
 }
@@ -469,7 +471,7 @@ TEST(SecretUtil, ShannonEntropy) {
 TEST(SecretUtil, Mask) {
   EXPECT_EQ(Mask("AKIAIOSFODNN7EXAMPLE"), "AKIA****************");
   EXPECT_EQ(Mask("0123456789abcdef"), "0123************");  // 16: the first four kept
-  EXPECT_EQ(Mask("0123456789abcde"), "***************");   // 15: nothing kept
+  EXPECT_EQ(Mask("0123456789abcde"), "***************");    // 15: nothing kept
   EXPECT_EQ(Mask("hunter2"), "*******");
   EXPECT_EQ(Mask(""), "");
 }
