@@ -5,7 +5,11 @@
 // shape of its own (AWS secret keys, Twilio auth tokens, legacy Heroku keys...), the rule requires
 // the name it is assigned to. Patterns are PCRE2 that Hyperscan also accepts as prefilters: no
 // backreferences; lookarounds only at the edges (the prefilter drops them, PCRE2 then decides).
-// Every repeat is bounded so that `max_len` holds.
+//
+// Hyperscan compiles a large bounded repeat ({30,2000}) slowly (seconds for a PEM body), so runs
+// that may be long are written unbounded ({30,}): the engine confirms a match within `max_len`
+// bytes before the place Hyperscan reports, which bounds it all the same. PEM-like blocks keep
+// their bounds and give Hyperscan their END line instead (`prefilter`).
 #include <string>
 #include <vector>
 
@@ -55,7 +59,11 @@ Rule Custom(std::string id, std::string category, std::string title, Severity se
 }
 
 // A PEM-style block with a body of at least 40 base64 characters (headers such as
-// "Proc-Type: 4,ENCRYPTED" before it), checked further by ValidPemPrivateKey.
+// "Proc-Type: 4,ENCRYPTED" before it), checked further by ValidPemPrivateKey. Hyperscan looks only
+// for the END line, where every match ends: the bounded repeats here would take it seconds to compile.
+// RFC 1421/4880/4716 headers ("Proc-Type: 4,ENCRYPTED", "Comment: ..."), possibly indented.
+const std::string kPemHeaders = "(?:[ \\t]{0,40}[A-Za-z][A-Za-z0-9-]{0,39}:[^\\r\\n]{0,256}\\r?\\n){0,8}";
+
 Rule Pem(std::string id, std::string title, const std::string& label, size_t max_body,
          Severity severity = Severity::kHigh) {
   Rule r;
@@ -63,14 +71,15 @@ Rule Pem(std::string id, std::string title, const std::string& label, size_t max
   r.category = "PrivateKey";
   r.title = std::move(title);
   r.severity = severity;
-  r.regex = "-----BEGIN " + label + "-----[ \\t]{0,8}\\r?\\n" + "(?:[ \\t]*[A-Za-z][A-Za-z0-9-]*:[^\\r\\n]*\\r?\\n)*" +
-            "[A-Za-z0-9+/=\\s]{40,}-----END " + label + "-----";
+  r.regex = "-----BEGIN " + label + "-----[ \\t]{0,8}\\r?\\n" + kPemHeaders + "[A-Za-z0-9+/=\\s]{40," +
+            std::to_string(max_body) + "}-----END " + label + "-----";
+  r.prefilter = "-----END " + label + "-----";
   r.keywords = {"-----begin " + [&] {
     std::string l;
     for (char c : label) l.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
     return l;
   }()};
-  r.max_len = max_body + 2400;
+  r.max_len = max_body + 3000;
   r.validate = ValidPemPrivateKey;
   r.multiline = true;
   return r;
@@ -249,9 +258,10 @@ std::vector<Rule> MakeRules() {
     // The "private_key" of a service-account JSON key file: a PKCS#8 PEM block as a JSON string.
     Rule& r = add(Custom("gcp-service-account-key", "Google", "Google Cloud Service Account Private Key", S::kCritical,
                          "\"private_key\"[ \\t]{0,4}:[ \\t]{0,4}\"(?P<secret>-----BEGIN (?:RSA )?PRIVATE KEY-----"
-                         "(?:\\\\r)?\\\\n[A-Za-z0-9+/=\\\\]{40,}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\r)?"
+                         "(?:\\\\r)?\\\\n[A-Za-z0-9+/=\\\\]{40,10000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\r)?"
                          "(?:\\\\n)?)\"",
                          {"\"private_key\""}, 10200));
+    r.prefilter = "-----END (?:RSA )?PRIVATE KEY-----(?:\\\\r)?(?:\\\\n)?\"";
     r.validate = ValidJsonEscapedPemPrivateKey;
   }
 
@@ -291,17 +301,20 @@ std::vector<Rule> MakeRules() {
   {
     Rule& r = add(Custom("private-key-ssh2-encrypted", "PrivateKey", "SSH2 (ssh.com) Encrypted Private Key", S::kMedium,
                          "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[ \\t]{0,8}\\r?\\n"
-                         "(?:[A-Za-z][A-Za-z0-9-]*:[^\\r\\n]*\\r?\\n)*"
-                         "[A-Za-z0-9+/=\\s]{40,}---- END SSH2 ENCRYPTED PRIVATE KEY ----",
+                         "(?:[A-Za-z][A-Za-z0-9-]{0,63}:[^\\r\\n]{0,1024}\\r?\\n){0,8}"
+                         "[A-Za-z0-9+/=\\s]{40,10000}---- END SSH2 ENCRYPTED PRIVATE KEY ----",
                          {"---- begin ssh2 encrypted private key"}, 19000));
+    r.prefilter = "---- END SSH2 ENCRYPTED PRIVATE KEY ----";
     r.validate = ValidPemPrivateKey;
     r.multiline = true;
   }
   {
-    Rule& r = add(Custom("private-key-putty", "PrivateKey", "PuTTY Private Key", S::kHigh,
-                         "PuTTY-User-Key-File-[23]:[^\\r\\n]{1,64}\\r?\\n[\\s\\S]*?Private-Lines:[ \\t]{0,4}"
-                         "[0-9]{1,3}\\r?\\n[A-Za-z0-9+/=\\r\\n]{40,}Private-(?:MAC|Hash):[ \\t]{0,4}[0-9a-f]{40,64}",
-                         {"putty-user-key-file-"}, 14200));
+    Rule& r =
+        add(Custom("private-key-putty", "PrivateKey", "PuTTY Private Key", S::kHigh,
+                   "PuTTY-User-Key-File-[23]:[^\\r\\n]{1,64}\\r?\\n[\\s\\S]{0,4000}?Private-Lines:[ \\t]{0,4}"
+                   "[0-9]{1,3}\\r?\\n[A-Za-z0-9+/=\\r\\n]{40,10000}Private-(?:MAC|Hash):[ \\t]{0,4}[0-9a-f]{40,64}",
+                   {"putty-user-key-file-"}, 14200));
+    r.prefilter = "Private-(?:MAC|Hash):[ \\t]{0,4}[0-9a-f]{40,64}";
     r.multiline = true;
   }
 
