@@ -116,10 +116,12 @@ std::vector<Rule> MakeRules() {
 
   // --- AWS -----------------------------------------------------------------------------------
   // Key ids: a 4-letter kind (AKIA long-term, ASIA temporary STS, ABIA/ACCA service-specific) and
-  // 16 upper-case base32 characters.
+  // 16 upper-case base32 characters. Entropy thresholds here and below sit well under what random
+  // values of the format reach (for 20 base32 characters, under 2.7 bits once in 10^5): they drop
+  // runs like AKIAAAAAAAAAAAAAAAAA, not unlucky real keys.
   add(Token("aws-access-key-id", "AWS", "AWS Access Key ID", S::kCritical, "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
             {"akia", "asia", "abia", "acca"}, 20))
-      .min_entropy = 3.0;
+      .min_entropy = 2.5;
   // Secret access keys are 40 base64 characters with no shape of their own: the name is required.
   add(Named("aws-secret-access-key", "AWS", "AWS Secret Access Key", S::kCritical,
             "aws_?secret_?(?:access_?)?key|secret_?access_?key", "[A-Za-z0-9/+]{40}", {"secret"}, 120, 4.0, kEndB64));
@@ -225,9 +227,9 @@ std::vector<Rule> MakeRules() {
 
   // --- Twilio, SendGrid, Mailgun, Mailchimp -------------------------------------------------
   add(Token("twilio-api-key", "Twilio", "Twilio API Key SID", S::kHigh, "SK[0-9a-fA-F]{32}", {"sk"}, 34)).min_entropy =
-      3.0;
+      2.5;
   add(Named("twilio-auth-token", "Twilio", "Twilio Auth Token", S::kHigh, "twilio[A-Za-z0-9_.-]{0,20}token",
-            "[0-9a-f]{32}", {"twilio"}, 90, 3.0, kEndAlnum));
+            "[0-9a-f]{32}", {"twilio"}, 90, 2.5, kEndAlnum));
   add(Token("sendgrid-api-key", "SendGrid", "SendGrid API Key", S::kHigh, "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}",
             {"sg."}, 69, kEndWord))
       .min_entropy = 4.0;
@@ -330,7 +332,7 @@ std::vector<Rule> MakeRules() {
              "(?<![A-Za-z0-9])_authToken[ \\t]{0,4}=[ \\t]{0,4}[\"']?(?P<secret>(?!npm_)[A-Za-z0-9._~+/=-]{16,})"
              "(?![A-Za-z0-9._~+/=-])",
              {"_authtoken"}, 2080))
-      .min_entropy = 3.0;
+      .min_entropy = 2.5;
   add(Custom("npmrc-basic-auth", "npm", "npm Registry Basic Auth (.npmrc _auth)", S::kHigh,
              "(?<![A-Za-z0-9_])_auth[ \\t]{0,4}=[ \\t]{0,4}[\"']?(?P<secret>[A-Za-z0-9+/]{4,}={0,2})" + kEndB64,
              {"_auth"}, 1050))
@@ -386,7 +388,7 @@ std::vector<Rule> MakeRules() {
       .min_entropy = 4.0;
   add(Named("atlassian-legacy-api-token", "Atlassian", "Atlassian/Jira/Confluence API Token (legacy)", S::kHigh,
             "(?:atlassian|jira|confluence)[A-Za-z0-9_.-]{0,20}(?:token|api_?key)", "[A-Za-z0-9]{24}",
-            {"atlassian", "jira", "confluence"}, 90, 3.5, "(?![A-Za-z0-9_=+/-])"));
+            {"atlassian", "jira", "confluence"}, 90, 3.0, "(?![A-Za-z0-9_=+/-])"));
   struct DoKind {
     const char* id;
     const char* prefix;
@@ -404,7 +406,7 @@ std::vector<Rule> MakeRules() {
       .min_entropy = 3.5;
   add(Named("heroku-legacy-api-key", "Heroku", "Heroku API Key (legacy UUID)", S::kHigh,
             "heroku[A-Za-z0-9_.-]{0,20}(?:key|token|secret)",
-            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", {"heroku"}, 100, 3.0, kEndAlnum));
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", {"heroku"}, 100, 2.5, kEndAlnum));
   add(Token("databricks-token", "Databricks", "Databricks Personal Access Token", S::kHigh,
             "dapi[a-f0-9]{32}(?:-[0-9])?", {"dapi"}, 38))
       .min_entropy = 3.0;

@@ -896,7 +896,9 @@ void WriteTrueItems(Writer& w, FakeSecrets& f) {
           size_t where = flat ? (variant == 1 ? 3 : 0) : variant < 2 ? variant : 2 + rotate++ % 2;
           if (where == 0) {
             std::string file = "home/dev/keys/" + s.rule_id + "-" + std::to_string(variant) +
-                               (s.rule_id == "private-key-putty" ? ".ppk" : ".pem");
+                               (s.rule_id == "private-key-putty" ? ".ppk"
+                                : s.rule_id == "private-key-pgp" ? ".asc"
+                                                                 : ".pem");
             w.Get(file).Value(s).Add("\n");
           } else if (where == 1) {
             Doc& d = w.Get("deploy/k8s/tls-secrets.yaml");

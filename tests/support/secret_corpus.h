@@ -6,7 +6,8 @@
 // with broken checksums, certificates and public keys, real-format tokens under paths that the
 // built-in allow rules exclude).
 //
-// Everything comes from a seeded PRNG: the same seed writes the same bytes. Nothing here uses
+// Everything comes from a seeded PRNG: the same seed writes the same bytes (with one standard
+// library: std::uniform_int_distribution is implementation-defined). Nothing here uses
 // customs' own secret code (checksums, base64, DER and bech32 are written independently), so the
 // corpus checks the scanner rather than mirroring it.
 #pragma once
@@ -66,7 +67,7 @@ struct CorpusItem {
 };
 
 // Writes the corpus under `dir` (created if needed) and returns the true items, sorted by file
-// then position. Every built-in rule has items in at least two kinds of files. Relative paths of
+// then position. Every built-in rule has items in at least two files. Relative paths of
 // files that must yield no finding at all go to `decoy_files`; the other files must yield exactly
 // the returned items (a generic rule may also report a value a specific rule reports).
 std::vector<CorpusItem> WriteSecretCorpus(const std::string& dir, uint64_t seed,
