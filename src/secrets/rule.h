@@ -23,8 +23,9 @@ struct Rule {
   std::string title;     // one line for reports: "AWS Access Key ID"
   Severity severity = Severity::kHigh;
   // PCRE2 syntax, also compiled (as a prefilter) by Hyperscan, so no backreferences. A named group
-  // "secret" marks the value reported and masked; without it the whole match is the secret. The
-  // match must not span more than `max_len` bytes.
+  // "secret" marks the value reported and masked; without it the whole match is the secret. A match is
+  // looked for at most `max_len` bytes before where the prefilter fired, so none may be longer (the
+  // regex itself may use unbounded repeats such as {30,}, which Hyperscan compiles quickly).
   std::string regex;
   // What Hyperscan scans for instead of `regex` (empty: `regex` itself as a prefilter). It must match
   // ending exactly where every real match ends (e.g. the END line of a PEM block): large bounded
