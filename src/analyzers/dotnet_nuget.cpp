@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/app_package.h"
 #include "analyzers/analyzer.h"
 #include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
@@ -39,16 +40,7 @@ std::string_view BaseName(std::string_view path) {
 }
 
 Package MakeNuget(std::string name, std::string version, const std::string& db_path) {
-  Package p;
-  p.type = "nuget";
-  p.name = std::move(name);
-  p.version = std::move(version);
-  p.upstream = p.version;
-  p.src_name = p.name;
-  p.src_version = p.version;
-  p.src_upstream = p.version;
-  p.db_path = db_path;
-  return p;
+  return MakeAppPackage("nuget", std::move(name), std::move(version), db_path);
 }
 
 std::string Str(const json& o, const char* key) {

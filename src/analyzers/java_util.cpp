@@ -1,5 +1,7 @@
 #include "analyzers/java_util.h"
 
+#include "analyzers/app_package.h"
+
 #include <cctype>
 #include <vector>
 
@@ -172,16 +174,7 @@ RepoCoords FromRepositoryPath(std::string_view path) {
 }
 
 Package MakePackage(std::string name, std::string version, const std::string& db_path) {
-  Package p;
-  p.type = "maven";
-  p.name = std::move(name);
-  p.version = std::move(version);
-  p.upstream = p.version;
-  p.src_name = p.name;
-  p.src_version = p.version;
-  p.src_upstream = p.version;
-  p.db_path = db_path;
-  return p;
+  return MakeAppPackage("maven", std::move(name), std::move(version), db_path);
 }
 
 }  // namespace customs::java

@@ -30,20 +30,6 @@ namespace customs {
 
 namespace {
 
-std::string Scalar(const YAML::Node& n, const char* key) {
-  if (!n.IsMap()) return "";
-  YAML::Node v = n[key];
-  if (!v || !v.IsScalar()) return "";
-  return v.Scalar();
-}
-
-void MapKeys(const YAML::Node& n, const char* key, std::vector<std::string>& out) {
-  if (!n.IsMap()) return;
-  YAML::Node m = n[key];
-  if (!m || !m.IsMap()) return;
-  for (auto it = m.begin(); it != m.end(); ++it)
-    if (it->first.IsScalar()) text::PushUnique(out, it->first.Scalar());
-}
 
 // Parses a package id into name and version; false when it cannot.
 bool SplitId(std::string_view id, std::string& name, std::string& version) {
@@ -109,11 +95,11 @@ struct Importer {
 
 void ReadImporter(const YAML::Node& n, Importer& imp) {
   std::vector<std::string> v;
-  MapKeys(n, "dependencies", v);
-  MapKeys(n, "optionalDependencies", v);
+  npm::YamlMapKeys(n, "dependencies", v);
+  npm::YamlMapKeys(n, "optionalDependencies", v);
   imp.prod.insert(v.begin(), v.end());
   v.clear();
-  MapKeys(n, "devDependencies", v);
+  npm::YamlMapKeys(n, "devDependencies", v);
   imp.dev.insert(v.begin(), v.end());
 }
 
@@ -129,7 +115,7 @@ void Parse(const std::string& path, std::string_view content, AnalysisResult& ou
     out.diagnostics.push_back({path, "no lockfileVersion; not a pnpm lockfile"});
     return;
   }
-  const std::string lock_version = Scalar(doc, "lockfileVersion");
+  const std::string lock_version = npm::YamlScalar(doc, "lockfileVersion");
   const bool v9 = !lock_version.empty() && lock_version[0] >= '7' && lock_version[0] <= '9';
 
   Importer imp;
@@ -160,7 +146,7 @@ void Parse(const std::string& path, std::string_view content, AnalysisResult& ou
       const YAML::Node e = it->second;
       std::string name, version;
       bool ok = SplitId(id, name, version);
-      std::string fname = Scalar(e, "name"), fversion = Scalar(e, "version");
+      std::string fname = npm::YamlScalar(e, "name"), fversion = npm::YamlScalar(e, "version");
       if (!fname.empty()) name = fname;
       if (!fversion.empty()) version = fversion;
       if (!ok && (fname.empty() || fversion.empty())) {
@@ -169,11 +155,11 @@ void Parse(const std::string& path, std::string_view content, AnalysisResult& ou
       }
       Package p = npm::NewPackage(name, version, path, "pnpm-lock");
       YAML::Node res = e.IsMap() ? e["resolution"] : YAML::Node();
-      std::string integrity = res ? Scalar(res, "integrity") : "", tarball = res ? Scalar(res, "tarball") : "";
+      std::string integrity = res ? npm::YamlScalar(res, "integrity") : "", tarball = res ? npm::YamlScalar(res, "tarball") : "";
       if (!integrity.empty()) p.extra["integrity"] = integrity;
       if (!tarball.empty()) p.extra["resolved"] = tarball;
-      if (Scalar(e, "dev") == "true") p.extra["dev"] = "true";
-      if (Scalar(e, "optional") == "true") p.extra["optional"] = "true";
+      if (npm::YamlScalar(e, "dev") == "true") p.extra["dev"] = "true";
+      if (npm::YamlScalar(e, "optional") == "true") p.extra["optional"] = "true";
       PinnedMap(e, "dependencies", p.depends);
       PinnedMap(e, "optionalDependencies", p.depends);
       // v9: every snapshot of this package ("name@1.0.0" and "name@1.0.0(peer@2.0.0)").

@@ -1,5 +1,7 @@
 #include "analyzers/npm_util.h"
 
+#include "analyzers/app_package.h"
+
 #include <map>
 #include <utility>
 
@@ -75,15 +77,7 @@ std::vector<std::string> LookupDirs(std::string_view dir, std::string_view dep) 
 }
 
 Package NewPackage(std::string name, std::string version, const std::string& db_path, std::string source) {
-  Package p;
-  p.type = "npm";
-  p.name = std::move(name);
-  p.version = std::move(version);
-  p.upstream = p.version;
-  p.src_name = p.name;
-  p.src_version = p.version;
-  p.src_upstream = p.version;
-  p.db_path = db_path;
+  Package p = MakeAppPackage("npm", std::move(name), std::move(version), db_path);
   p.extra["source"] = std::move(source);
   return p;
 }
@@ -157,6 +151,21 @@ std::vector<std::string> Licenses(const nlohmann::json& obj) {
       for (const auto& v : *ls) add(v);
   }
   return out;
+}
+
+std::string YamlScalar(const YAML::Node& n, const char* key) {
+  if (!n.IsMap()) return "";
+  YAML::Node v = n[key];
+  if (!v || !v.IsScalar()) return "";
+  return v.Scalar();
+}
+
+void YamlMapKeys(const YAML::Node& n, const char* key, std::vector<std::string>& out) {
+  if (!n.IsMap()) return;
+  YAML::Node m = n[key];
+  if (!m || !m.IsMap()) return;
+  for (auto it = m.begin(); it != m.end(); ++it)
+    if (it->first.IsScalar()) text::PushUnique(out, it->first.Scalar());
 }
 
 }  // namespace customs::npm

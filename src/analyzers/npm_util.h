@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include <string>
 #include <string_view>
@@ -48,5 +49,10 @@ bool True(const nlohmann::json& obj, const char* key);
 void AppendKeys(const nlohmann::json& obj, const char* key, std::vector<std::string>& out);
 // package.json "license" (string or {type}) or legacy "licenses" ([{type}] or strings).
 std::vector<std::string> Licenses(const nlohmann::json& obj);
+
+// YAML lockfiles (pnpm-lock.yaml, berry's yarn.lock): the scalar at `key` of a map ("" when
+// absent or not a scalar), and the keys of the map at `key` appended to `out` once each.
+std::string YamlScalar(const YAML::Node& n, const char* key);
+void YamlMapKeys(const YAML::Node& n, const char* key, std::vector<std::string>& out);
 
 }  // namespace customs::npm

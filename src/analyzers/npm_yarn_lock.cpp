@@ -211,20 +211,6 @@ class ClassicParser {
   size_t malformed_ = 0, first_malformed_ = 0, no_version_ = 0;
 };
 
-std::string Scalar(const YAML::Node& n, const char* key) {
-  if (!n.IsMap()) return "";
-  YAML::Node v = n[key];
-  if (!v || !v.IsScalar()) return "";
-  return v.Scalar();
-}
-
-void MapKeys(const YAML::Node& n, const char* key, std::vector<std::string>& out) {
-  if (!n.IsMap()) return;
-  YAML::Node m = n[key];
-  if (!m || !m.IsMap()) return;
-  for (auto it = m.begin(); it != m.end(); ++it)
-    if (it->first.IsScalar()) text::PushUnique(out, it->first.Scalar());
-}
 
 // The (name, range) pairs of a dependency map.
 void MapPairs(const YAML::Node& n, const char* key, std::vector<std::pair<std::string, std::string>>& out) {
@@ -256,16 +242,16 @@ void ParseBerry(const std::string& path, std::string_view content, AnalysisResul
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!it->first.IsScalar() || it->first.Scalar() == "__metadata") continue;
     const YAML::Node e = it->second;
-    std::string resolution = Scalar(e, "resolution"), version = Scalar(e, "version");
+    std::string resolution = npm::YamlScalar(e, "resolution"), version = npm::YamlScalar(e, "version");
     if (resolution.empty()) resolution = it->first.Scalar();
     std::string_view res_name = npm::NameOfSpec(resolution);
     std::string_view protocol = std::string_view(resolution).substr(std::min(res_name.size() + 1, resolution.size()));
     if (protocol.starts_with("workspace:")) {
       if (protocol == "workspace:.") {
         have_root = true;
-        MapKeys(e, "dependencies", root_deps);
-        MapKeys(e, "devDependencies", root_deps);
-        MapKeys(e, "optionalDependencies", root_deps);
+        npm::YamlMapKeys(e, "dependencies", root_deps);
+        npm::YamlMapKeys(e, "devDependencies", root_deps);
+        npm::YamlMapKeys(e, "optionalDependencies", root_deps);
       }
       continue;
     }
@@ -275,7 +261,7 @@ void ParseBerry(const std::string& path, std::string_view content, AnalysisResul
     }
     Package p = npm::NewPackage(std::string(res_name), version, path, "yarn.lock");
     p.extra["resolved"] = resolution;
-    std::string checksum = Scalar(e, "checksum");
+    std::string checksum = npm::YamlScalar(e, "checksum");
     if (!checksum.empty()) p.extra["checksum"] = checksum;
     for (const auto& d : Descriptors(it->first.Scalar())) pins.emplace(d, PinnedDepends(p.name, p.version));
     raw_deps.emplace_back();

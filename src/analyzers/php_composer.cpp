@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/app_package.h"
 #include "analyzers/analyzer.h"
 #include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
@@ -49,15 +50,7 @@ struct Reader {
         ++bad;
         continue;
       }
-      Package p;
-      p.type = "composer";
-      p.name = o["name"].get<std::string>();
-      p.version = o["version"].get<std::string>();
-      p.upstream = p.version;
-      p.src_name = p.name;
-      p.src_version = p.version;
-      p.src_upstream = p.version;
-      p.db_path = path;
+      Package p = MakeAppPackage("composer", o["name"].get<std::string>(), o["version"].get<std::string>(), path);
       const bool is_dev = dev || (dev_names && dev_names->count(p.name));
       p.extra["dev"] = is_dev ? "true" : "false";
       if (auto it = o.find("license"); it != o.end()) {

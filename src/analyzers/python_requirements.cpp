@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/app_package.h"
 #include "analyzers/analyzer.h"
 #include "analyzers/python_util.h"
 #include "analyzers/text_util.h"
@@ -97,15 +98,7 @@ class RequirementsParser {
       Note(unpinned_, line_no);
       return;
     }
-    Package p;
-    p.type = "pypi";
-    p.name = name;
-    p.version = version;
-    p.upstream = p.version;
-    p.src_name = p.name;
-    p.src_version = p.version;
-    p.src_upstream = p.version;
-    p.db_path = path_;
+    Package p = MakeAppPackage("pypi", std::string(name), std::string(version), path_);
     p.extra["source"] = "requirements";
     packages_.push_back(std::move(p));
   }

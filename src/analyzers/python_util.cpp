@@ -1,5 +1,7 @@
 #include "analyzers/python_util.h"
 
+#include "analyzers/app_package.h"
+
 #include "analyzers/text_util.h"
 
 namespace customs::python {
@@ -103,15 +105,7 @@ bool IsFile(std::string_view path, std::string_view file) { return BaseName(path
 
 Package MakePackage(std::string_view name, std::string_view version, std::string_view db_path,
                     std::string_view source) {
-  Package p;
-  p.type = "pypi";
-  p.name = name;
-  p.version = version;
-  p.upstream = p.version;
-  p.src_name = p.name;
-  p.src_version = p.version;
-  p.src_upstream = p.version;
-  p.db_path = db_path;
+  Package p = MakeAppPackage("pypi", std::string(name), std::string(version), std::string(db_path));
   p.extra["source"] = source;
   return p;
 }

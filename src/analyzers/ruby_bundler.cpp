@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/app_package.h"
 #include "analyzers/analyzer.h"
 #include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
@@ -41,16 +42,7 @@ size_t Indent(std::string_view line) {
 }
 
 Package MakeGem(std::string name, std::string version, const std::string& db_path) {
-  Package p;
-  p.type = "gem";
-  p.name = std::move(name);
-  p.version = std::move(version);
-  p.upstream = p.version;
-  p.src_name = p.name;
-  p.src_version = p.version;
-  p.src_upstream = p.version;
-  p.db_path = db_path;
-  return p;
+  return MakeAppPackage("gem", std::move(name), std::move(version), db_path);
 }
 
 // "nokogiri (1.13.10-x86_64-linux)" -> name, version, platform. False when not of that form.

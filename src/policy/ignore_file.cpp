@@ -139,15 +139,17 @@ std::vector<IgnoreEntry> ParseYamlRoot(const YAML::Node& root, const std::string
   for (const auto& kv : root) {
     if (!kv.first.IsScalar()) throw Malformed(source, "keys must be strings");
     const std::string key = kv.first.Scalar();
-    if (key == "misconfigurations" || key == "secrets" || key == "licenses") continue;  // other scanners
-    if (key != "vulnerabilities")
+    if (key == "misconfigurations" || key == "licenses") continue;  // scanners not there yet
+    // Secret entries have the same shape (rule id, paths, expiry); ids never collide with
+    // vulnerability ids, so both lists go into one set of entries.
+    if (key != "vulnerabilities" && key != "secrets")
       throw Malformed(source, "unknown key \"" + key + "\" (expected vulnerabilities, misconfigurations, secrets, licenses)");
     const YAML::Node& list = kv.second;
     if (list.IsNull()) continue;
-    if (!list.IsSequence()) throw Malformed(source, "vulnerabilities must be a list");
+    if (!list.IsSequence()) throw Malformed(source, key + " must be a list");
     size_t i = 0;
     for (const auto& item : list) {
-      const std::string where = source + ": vulnerabilities[" + std::to_string(i++) + "]";
+      const std::string where = source + ": " + key + "[" + std::to_string(i++) + "]";
       if (!item.IsMap()) throw Malformed(where, "each entry must be a mapping with an id");
       IgnoreEntry e;
       e.where = where;

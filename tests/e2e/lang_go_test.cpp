@@ -233,12 +233,7 @@ func main() { fmt.Println(greet.Hello(), local.Name(), semver.Compare("v1.0.0", 
 
 constexpr const char* kDebianXModSemver = "/usr/share/gocode/src/golang.org/x/mod/semver";
 
-std::string GoCacheDir() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  const char* home = std::getenv("HOME");
-  std::string base = xdg && *xdg ? xdg : std::string(home && *home ? home : "/tmp") + "/.cache";
-  return base + "/customs-tests/go-build";
-}
+std::string GoCacheDir() { return customs_test::TestCacheRoot() + "/go-build"; }
 
 // Builds the fixture program into `out`; "" or the reason it failed.
 std::string BuildFixtureProgram(const std::string& work, const std::string& out) {

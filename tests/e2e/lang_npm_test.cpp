@@ -23,8 +23,6 @@
 // so lodash 4.17.15 has the first (fixed in 4.17.19) but not the last; minimist 1.2.0 and 0.0.8
 // have the second (fixed in 1.2.3 and 0.2.1); node-fetch 2.6.0 the third (fixed in 2.6.1); mkdirp
 // none. When `npm audit` answers, its verdict on the same advisories is checked too.
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,37 +69,6 @@ constexpr const char* kRegistryPrefix = "the npm registry did not answer";
 // ---------------------------------------------------------------------------------------------
 // The installed project, cached.
 
-std::string CacheRoot() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  std::string base;
-  if (xdg && *xdg) {
-    base = xdg;
-  } else {
-    const char* home = std::getenv("HOME");
-    base = std::string(home && *home ? home : "/tmp") + "/.cache";
-  }
-  return base + "/customs-tests";
-}
-
-// An exclusive flock held for the object's lifetime.
-class FileLock {
- public:
-  explicit FileLock(const std::string& path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw std::runtime_error("open " + path + ": " + std::strerror(errno));
-    while (::flock(fd_, LOCK_EX) != 0)
-      if (errno != EINTR) throw std::runtime_error("flock " + path + ": " + std::strerror(errno));
-  }
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
 // npm's error code line ("error code ECONNREFUSED"), else the end of its log.
 std::string Summary(const std::string& log, size_t max = 400) {
   const size_t at = log.find("error code ");
@@ -122,12 +89,12 @@ bool LooksLikeNetwork(const std::string& log) {
 // `*reason` (starting with kRegistryPrefix when the registry was unreachable).
 std::optional<std::string> NpmProject(std::string* reason) {
   try {
-    const std::string root = CacheRoot();
+    const std::string root = ct::TestCacheRoot();
     fs::create_directories(root);
     const std::string name = "npm-project-" + ct::Sha256Hex(kPackageJson).substr(0, 12);
     const std::string final_dir = root + "/" + name;
     if (ct::PathExists(final_dir + "/package-lock.json")) return final_dir;
-    FileLock lock(root + "/" + name + ".lock");
+    ct::FileLock lock(root + "/" + name + ".lock");
     if (ct::PathExists(final_dir + "/package-lock.json")) return final_dir;  // installed meanwhile
     // A recent failure to reach the registry is remembered for a few minutes, so that a run without
     // network does not wait for npm's retries in every test.

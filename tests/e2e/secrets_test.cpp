@@ -161,6 +161,18 @@ TEST(Secrets, AllowRulesDisabledRulesAndInlineIgnores) {
   EXPECT_EQ(keys(ScanJson({"fs", root, "--scanners", "secret", "-f", "json", "--secret-config", d / "disable.yaml"})),
             disabled);
 
+  // An ignore file (Trivy's YAML layout) naming a rule id, scoped to files by a glob; then --exit-code
+  // sees only what stands.
+  ct::WriteFile(d / "ignore.yaml", "secrets:\n  - id: aws-access-key-id\n    paths: ['a/*']\n");
+  auto ignored = want_all;
+  ignored.erase("a/.env|aws-access-key-id|1");
+  EXPECT_EQ(keys(ScanJson({"fs", root, "--scanners", "secret", "-f", "json", "--ignorefile", d / "ignore.yaml"})),
+            ignored);
+  ct::WriteFile(d / "ignore-all.yaml",
+                "secrets:\n  - id: aws-access-key-id\n  - id: postgres-url-password\n");
+  ScanJson({"fs", root, "--scanners", "secret", "-f", "json", "--ignorefile", d / "ignore-all.yaml", "--exit-code", "3"},
+           0);
+
   // A custom rule, and a broken config: exit 2 naming file and line.
   ct::WriteFile(root + "/c/acme.txt", "token acme_7f3a9c2e81b4d05f6a2c9e7d13b8f402\n");
   ct::WriteFile(d / "custom.yaml",

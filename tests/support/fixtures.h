@@ -262,6 +262,23 @@ std::optional<std::string> DebianRootfs(std::string* reason,
                                         const std::vector<std::string>& extra_packages = {},
                                         const std::string& cache_name = "debian-bookworm-minbase");
 
+// Where tests cache what is slow to make (root filesystems, npm installs): $XDG_CACHE_HOME or
+// ~/.cache, then customs-tests.
+std::string TestCacheRoot();
+
+// An exclusive flock on `path` (created if needed) for the object's lifetime: one test process
+// builds a cached fixture while the others wait. Throws std::runtime_error when it cannot.
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 // True for DebianRootfs reasons that mean "network", where a test skips rather than fails.
 bool IsMirrorUnavailable(const std::string& reason);
 

@@ -28,18 +28,6 @@ constexpr const char* kMirror = "http://deb.debian.org/debian";
 constexpr const char* kSuite = "bookworm";
 constexpr const char* kMirrorPrefix = "no Debian mirror answered";
 
-std::string CacheRoot() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  std::string base;
-  if (xdg && *xdg) {
-    base = xdg;
-  } else {
-    const char* home = std::getenv("HOME");
-    base = std::string(home && *home ? home : "/tmp") + "/.cache";
-  }
-  return base + "/customs-tests";
-}
-
 std::string LastLines(const std::string& text, size_t n) {
   std::vector<std::string> lines;
   std::istringstream ss(text);
@@ -50,26 +38,6 @@ std::string LastLines(const std::string& text, size_t n) {
     out += (out.empty() ? "" : " | ") + lines[i];
   return out;
 }
-
-// Holds an exclusive flock on a file for its lifetime.
-class FileLock {
- public:
-  explicit FileLock(const std::string& path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw std::runtime_error("open " + path + ": " + std::strerror(errno));
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) throw std::runtime_error("flock " + path + ": " + std::strerror(errno));
-    }
-  }
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);  // releases the lock
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
 
 bool Probe(const std::string& url, std::string* why) {
   // debootstrap itself depends on wget, so it is there whenever debootstrap is.
@@ -105,7 +73,7 @@ std::optional<std::string> DebianRootfs(std::string* reason, const std::vector<s
   std::string dummy;
   if (!reason) reason = &dummy;
   try {
-    const std::string root = CacheRoot();
+    const std::string root = TestCacheRoot();
     fs::create_directories(root);
     const std::string final_dir = root + "/" + cache_name;
     if (PathExists(final_dir + "/var/lib/dpkg/status")) return final_dir;
@@ -480,6 +448,30 @@ std::vector<AlpineRootfsFile> AlpineMinirootfsFiles() {
   };
   std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return key(a.version) < key(b.version); });
   return out;
+}
+
+std::string TestCacheRoot() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  std::string base;
+  if (xdg && *xdg) {
+    base = xdg;
+  } else {
+    const char* home = std::getenv("HOME");
+    base = std::string(home && *home ? home : "/tmp") + "/.cache";
+  }
+  return base + "/customs-tests";
+}
+
+FileLock::FileLock(const std::string& path) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw std::runtime_error("open " + path + ": " + std::strerror(errno));
+  while (::flock(fd_, LOCK_EX) != 0) {
+    if (errno != EINTR) throw std::runtime_error("flock " + path + ": " + std::strerror(errno));
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock
 }
 
 }  // namespace customs_test
