@@ -13,8 +13,12 @@ PACKAGES=(
   # tests: oracles and fixture makers
   libgtest-dev libgmock-dev libbenchmark-dev rpm db5.3-util sqlite3 gpg debootstrap dpkg-dev zstd gzip tar
   python3 python3-pip python3-yaml nodejs
+  # cosign key format oracle (scrypt + NaCl secretbox + EC keys, written independently of customs)
+  python3-nacl python3-cryptography
   # real inputs: Go executables shipped by Debian, Rust programs for cargo-auditable sections
   docker-registry skopeo rustc
+  # the TLS + basic-auth test registry (htpasswd -B)
+  apache2-utils
   # benchmarks (bench/lib.sh unpacks the UPX-packed Trivy binary under gdb)
   gdb
   # version-comparison oracles (Go's x/mod, RubyGems, Composer, Maven's ComparableVersion)

@@ -111,8 +111,12 @@ class Analyzer {
   // walker keeps their wanted files, and after the walk Analyze View is called once for each layer
   // that changed any of them, with the view as it stands after that layer.
   virtual bool NeedsView() const { return false; }
-  // Stream analyzers return a session for one pass over layer `layer`; others nullptr.
+  // Stream analyzers return a session for one pass over layer `layer`; others nullptr. The walker may
+  // open several per layer (one per thread) and hand each file to one of them.
   virtual std::unique_ptr<StreamSession> OpenStream(int /*layer*/) const { return nullptr; }
+  // Whether this analyzer's sessions want the bytes of this regular file (their Begin then returns
+  // true). Thread-safe.
+  virtual bool WantsStream(const FileMeta& /*meta*/) const { return false; }
   // Called once after construction with the scan's configuration. Throws customs::Error when the
   // configuration does not suit the analyzer.
   virtual void Configure(const AnalyzerConfig& /*cfg*/) {}

@@ -56,6 +56,10 @@ class SecretsAnalyzer final : public Analyzer {
     if (!engine_) engine_ = secrets::Engine::Build(secrets::DefaultConfig());
   }
 
+  bool WantsStream(const FileMeta& meta) const override {
+    return engine_ && engine_->WantsFile(meta.path, meta.size);
+  }
+
   std::unique_ptr<StreamSession> OpenStream(int layer) const override {
     return engine_ ? std::make_unique<SecretSession>(*engine_, layer) : nullptr;
   }

@@ -23,7 +23,8 @@ int RunCli(int argc, char** argv) {
   app.set_version_flag("--version", std::string("customs ") + CUSTOMS_VERSION);
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 a policy gate failed, 2 usage error, 3 input rejected (malformed or hostile),\n"
-             "4 I/O error, 5 internal error. See README.md.");
+             "4 I/O error, 5 internal error; verify: 20 no signature, 21 wrong key, 22 signature for another\n"
+             "digest, 23 tampered, 24 registry unreachable; 25 wrong key password. See README.md.");
   CommandSet set;
 #define CUSTOMS_COMMAND(id) RegisterCommands_##id(app, set);
 #include "cli/list.inc"

@@ -11,7 +11,9 @@
 #include "core/error.h"
 #include "db/schema.h"
 #include "db/vulndb.h"
+#include "analyzers/misconfig_files.h"
 #include "detectors/detector.h"
+#include "detectors/misconfig.h"
 #include "inventory/inventory.h"
 #include "inventory/secrets.h"
 #include "secrets/config.h"
@@ -23,6 +25,7 @@ namespace customs {
 std::vector<AnalyzerGroup> DefaultGroups(TargetKind kind) {
   switch (kind) {
     case TargetKind::kImageArchive:
+    case TargetKind::kRegistryImage:
     case TargetKind::kRootfs:
     case TargetKind::kFilesystem: return {AnalyzerGroup::kOS, AnalyzerGroup::kLang};
   }
@@ -45,6 +48,7 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
   LoadedSource src;
   switch (req.kind) {
     case TargetKind::kImageArchive: src = LoadImageArchive(req.path, req.source); break;
+    case TargetKind::kRegistryImage: src = LoadRegistryImage(req.path, req.source); break;
     case TargetKind::kRootfs: src = LoadRootfs(req.path, req.source); break;
     case TargetKind::kFilesystem: src = LoadFilesystem(req.path, req.source); break;
   }
@@ -58,6 +62,7 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
                                                                       : secrets::LoadConfigFile(req.secret_config));
     groups.push_back(AnalyzerGroup::kSecret);
   }
+  if (HasScanner(req, "misconfig")) groups.push_back(AnalyzerGroup::kConfig);
   AnalyzerConfig acfg;
   acfg.secret_engine = secret_engine;
   auto owned = MakeAnalyzers(groups, acfg);
@@ -81,6 +86,16 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
     DetectOptions dopts;
     dopts.secret_engine = secret_engine;
     for (const auto& d : MakeDetectors("secret")) d->Detect(dopts, result);
+  }
+  if (HasScanner(req, "misconfig")) {
+    // Configuration files the walker kept (analyzers/misconfig_files.cpp), plus the image config.
+    auto in = std::make_shared<MisconfigInput>();
+    in->files = CollectMisconfigFiles(scans, src.artifact.type == ArtifactType::kContainerImage);
+    in->checks = misconfig::BuiltinChecks();
+    in->threads = req.threads;
+    DetectOptions dopts;
+    dopts.misconfig_input = in;
+    for (const auto& d : MakeDetectors("misconfig")) d->Detect(dopts, result);
   }
   return result;
 }

@@ -11,14 +11,14 @@
 
 namespace customs {
 
-enum class TargetKind { kImageArchive, kRootfs, kFilesystem };
+enum class TargetKind { kImageArchive, kRootfs, kFilesystem, kRegistryImage };
 
 struct ScanRequest {
   TargetKind kind = TargetKind::kFilesystem;
-  std::string path;
+  std::string path;  // or the image reference (kRegistryImage)
   SourceOptions source;
   unsigned threads = 0;
-  std::vector<std::string> scanners = {"vuln"};  // --scanners ("vuln"; empty: inventory only)
+  std::vector<std::string> scanners = {"vuln", "secret"};  // --scanners (as Trivy's default; empty: inventory only)
   bool scanners_explicit = false;                // the user named them: a missing database is an error
   std::string db_path;                           // --db (default: db::DefaultDatabasePath())
   double db_max_age_days = 30;                   // --db-max-age: warn when the database is older

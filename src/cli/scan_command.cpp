@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "policy/policy.h"
+#include "registry/client.h"
 #include "reporters/reporter.h"
 
 #include <sys/stat.h>
@@ -83,7 +84,7 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& f) {
                   "reject a layer expanding more than N times (decompression bomb guard; default 500)");
   cmd->add_option("--threads", f.threads, "worker threads (default: one per core)");
   cmd->add_option("--scanners", f.scanners,
-                  "what to look for: vuln,secret, or none (default: vuln,secret; none for the SBOM formats cyclonedx "
+                  "what to look for: vuln,secret,misconfig, or none (default: vuln,secret; none for the SBOM formats cyclonedx "
                   "and spdx-json)");
   cmd->add_option("--secret-config", f.secret_config,
                   "secret scanner config YAML (custom rules, allow rules; default ./customs-secret.yaml when present)");
@@ -151,7 +152,43 @@ void WriteReport(const ScanResult& result, const CommonFlags& f) {
   if (!out) throw IoError(f.output, "write failed");
 }
 
-int RunScanCommand(TargetKind kind, const std::string& path, const std::string& platform, const CommonFlags& f) {
+// `customs image REF` only.
+struct RegistryFlags {
+  std::string cacert, cache_dir, username, password;
+  std::vector<std::string> insecure;
+  bool require_digest = false;
+};
+
+void AddRegistryFlags(CLI::App* cmd, RegistryFlags& r) {
+  cmd->add_option("--cacert", r.cacert, "PEM CA bundle to trust for the registry's TLS certificate");
+  cmd->add_option("--insecure", r.insecure, "talk plain HTTP to this registry HOST[:PORT] (repeatable)")
+      ->type_size(1)->expected(1);
+  cmd->add_option("--cache-dir", r.cache_dir, "layer cache directory (default ~/.cache/customs/layers)");
+  cmd->add_option("--username", r.username, "registry user name (default: ~/.docker/config.json)");
+  cmd->add_option("--password", r.password,
+                  "registry password (prefer CUSTOMS_REGISTRY_PASSWORD or customs registry login)");
+  cmd->add_flag("--require-digest", r.require_digest, "refuse tag references: REF must be pinned @sha256:DIGEST");
+}
+
+// Registry settings into the scan request; --require-digest refuses tags before any network access.
+void ApplyRegistryFlags(const RegistryFlags& r, const std::string& ref, SourceOptions& so) {
+  auto parsed = registry::Reference::Parse(ref);
+  if (r.require_digest && parsed.digest.empty())
+    throw UsageError("--require-digest: '" + ref + "' names a tag, which can be moved to other content; pin the image "
+                     "as " + parsed.Repository() + "@sha256:<digest>");
+  so.registry_cacert = r.cacert;
+  so.registry_insecure = r.insecure;
+  so.layer_cache_dir = r.cache_dir;
+  so.registry_username = r.username;
+  so.registry_password = r.password;
+  if (so.registry_password.empty())
+    if (const char* p = std::getenv("CUSTOMS_REGISTRY_PASSWORD"); p && *p) so.registry_password = p;
+  if (!so.registry_password.empty() && so.registry_username.empty())
+    throw UsageError("--password (or CUSTOMS_REGISTRY_PASSWORD) needs --username");
+}
+
+int RunScanCommand(TargetKind kind, const std::string& path, const std::string& platform, const CommonFlags& f,
+                   const RegistryFlags* reg = nullptr) {
   InitLogging(f.debug ? LogLevel::kDebug : f.quiet ? LogLevel::kQuiet : LogLevel::kNormal);
   if (!MakeReporter(f.format))
     throw UsageError("--format: unknown format '" + f.format + "' (one of " + FormatList() + ")");
@@ -159,6 +196,7 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
   req.kind = kind;
   req.path = path;
   req.threads = f.threads;
+  if (reg) ApplyRegistryFlags(*reg, path, req.source);
   if (!platform.empty()) req.source.platform = platform;
   if (!f.max_layer_size.empty()) req.source.limits.max_layer_bytes = ParseSize("--max-layer-size", f.max_layer_size);
   if (!f.max_file_size.empty()) req.source.limits.max_file_bytes = ParseSize("--max-file-size", f.max_file_size);
@@ -172,8 +210,9 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
       size_t j = list.find(',', i);
       if (j == std::string::npos) j = list.size();
       std::string s = list.substr(i, j - i);
-      if (s == "vuln" || s == "secret") req.scanners.push_back(s);
-      else if (s != "none" && !s.empty()) throw UsageError("--scanners: unknown scanner '" + s + "' (vuln, secret, none)");
+      if (s == "vuln" || s == "secret" || s == "misconfig") req.scanners.push_back(s);
+      else if (s != "none" && !s.empty())
+        throw UsageError("--scanners: unknown scanner '" + s + "' (vuln, secret, misconfig, none)");
       i = j + 1;
     }
   } else if (f.format == "cyclonedx" || f.format == "spdx-json") {
@@ -207,17 +246,27 @@ void RegisterCommands_scan(CLI::App& app, CommandSet& set) {
   struct State {
     CommonFlags image_flags, rootfs_flags, fs_flags;
     std::string input, platform, rootfs_path, fs_path;
+    std::string image_ref;
+    RegistryFlags registry;
   };
   auto st = std::make_shared<State>();
 
-  auto* image = app.add_subcommand("image", "scan a container image: a docker-archive tar (docker save) or an OCI "
-                                            "image layout (directory or tar)");
-  image->add_option("--input", st->input, "image archive or OCI layout: FILE or DIR")->required();
+  auto* image = app.add_subcommand("image", "scan a container image: REF in a registry, or --input a docker-archive "
+                                            "tar (docker save) or an OCI image layout (directory or tar)");
+  image->add_option("REF", st->image_ref, "image in a registry: [REGISTRY/]REPO[:TAG][@sha256:DIGEST]");
+  image->add_option("--input", st->input, "image archive or OCI layout: FILE or DIR");
+  AddRegistryFlags(image, st->registry);
   image->add_option("--platform", st->platform,
                     "os/arch[/variant] to choose from a multi-platform index (default linux/amd64)");
   AddCommonFlags(image, st->image_flags);
   image->callback([st, &set] {
-    set.selected = [st] { return RunScanCommand(TargetKind::kImageArchive, st->input, st->platform, st->image_flags); };
+    set.selected = [st] {
+      if (st->image_ref.empty() == st->input.empty())
+        throw UsageError("image: name exactly one of REF (an image in a registry) and --input FILE|DIR");
+      if (!st->input.empty())
+        return RunScanCommand(TargetKind::kImageArchive, st->input, st->platform, st->image_flags);
+      return RunScanCommand(TargetKind::kRegistryImage, st->image_ref, st->platform, st->image_flags, &st->registry);
+    };
   });
 
   auto* rootfs = app.add_subcommand("rootfs", "scan a root filesystem: a directory or a .tar, .tar.gz or .tar.zst of /");

@@ -16,6 +16,7 @@ struct DetectOptions {
   const db::VulnDB* db = nullptr;  // nullptr: no vulnerability database
   std::string today;               // "YYYY-MM-DD" (end-of-life notices)
   std::shared_ptr<const void> secret_engine;  // secrets::Engine (the secret scanner's rules)
+  std::shared_ptr<const void> misconfig_input;  // MisconfigInput (detectors/misconfig.h): files and checks
 };
 
 class Detector {

@@ -78,6 +78,31 @@ struct SecretFinding {
   std::vector<Suppression> suppressed_by;  // empty: the finding stands
 };
 
+// A misconfiguration: one violation of one check (misconfig/check.h) in one configuration document
+// (a Dockerfile, a Kubernetes manifest, a Compose file, the image configuration).
+struct MisconfigFinding {
+  std::string check_id;   // "CDF-001", "CKS-010", or a user check's id
+  std::string title;
+  Severity severity = Severity::kUnknown;
+  std::string description;
+  std::string remediation;
+  std::vector<std::string> references;
+  std::string kind;       // "dockerfile", "kubernetes", "compose", "imageconfig"
+  std::string path;       // the file, as the scan names it ("k8s/app.yaml", "image-config")
+  int line = 0, end_line = 0;  // 1-based; 0 when the finding has no line (image config)
+  int layer = -1;         // layer holding the file (-1: none, a directory scan, or the image config)
+  std::string message;    // what this finding says (the check's message, else its title)
+  std::vector<Suppression> suppressed_by;  // empty: the finding stands
+};
+
+// A configuration file the misconfiguration scanner checked (a report target even without findings).
+struct MisconfigTarget {
+  std::string path;
+  std::string kind;       // "dockerfile", "kubernetes", "compose", "imageconfig"
+  int layer = -1;
+  int checks = 0;         // checks run on it (summed over its documents)
+};
+
 // A statement about coverage that a report must carry, never silently dropped: an OS release no
 // feed covers, a release past its end of life, a stale database.
 struct Notice {

@@ -43,7 +43,7 @@ int IntroducingLayer(const History& h, const Package& p) {
 }
 
 // The kept content of `path` in layer `layer` (the last copy, as the tar's last entry wins).
-std::shared_ptr<const std::string> Kept(const LayerScan& scan, const std::string& path) {
+std::shared_ptr<const std::string> Kept(const LayerScan& scan, std::string_view path) {
   std::shared_ptr<const std::string> found;
   for (const auto& k : scan.kept)
     if (k.path == path) found = k.content;
@@ -187,7 +187,7 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
     auto res = view.Resolve(path, target);
     if (res == SquashedView::Resolution::kLoop)
       throw InputError(names.empty() ? src.artifact.name : names[size_t(entry.layer)],
-                       "symlink loop while resolving '" + path + "' (more than " +
+                       "symlink loop while resolving '" + std::string(path) + "' (more than " +
                            std::to_string(limits.max_symlink_hops) + " links)");
     if (res == SquashedView::Resolution::kMissing) {
       spdlog::debug("{}: link to missing '{}', not analyzed", path, target);

@@ -81,7 +81,7 @@ std::vector<IgnoreEntry> ParseIgnoreText(std::string_view content, const std::st
       body = Trim(body.substr(end));
       if (first) {
         first = false;
-        if (StartsWith(tok, "exp:") || StartsWith(tok, "pkg:"))
+        if (StartsWith(tok, "exp:") || StartsWith(tok, "pkg:") || StartsWith(tok, "path:"))
           throw Malformed(where, "the line must start with a vulnerability id, not \"" + std::string(tok) + "\"");
         e.id = std::string(tok);
         continue;
@@ -100,9 +100,15 @@ std::vector<IgnoreEntry> ParseIgnoreText(std::string_view content, const std::st
         } else {
           e.packages.emplace_back(scope);
         }
+      } else if (StartsWith(tok, "path:")) {
+        // A file path glob: scopes a secret or misconfiguration entry to the files it names.
+        std::string glob(tok.substr(5));
+        while (!glob.empty() && glob.front() == '/') glob.erase(0, 1);
+        if (glob.empty()) throw Malformed(where, "path: wants a file path or glob");
+        e.paths.push_back(std::move(glob));
       } else {
         throw Malformed(where, "unknown field \"" + std::string(tok) +
-                                   "\" (expected exp:YYYY-MM-DD, pkg:NAME or pkg:TYPE/... purl)");
+                                   "\" (expected exp:YYYY-MM-DD, pkg:NAME, pkg:TYPE/... purl or path:GLOB)");
       }
     }
     out.push_back(std::move(e));
@@ -139,10 +145,10 @@ std::vector<IgnoreEntry> ParseYamlRoot(const YAML::Node& root, const std::string
   for (const auto& kv : root) {
     if (!kv.first.IsScalar()) throw Malformed(source, "keys must be strings");
     const std::string key = kv.first.Scalar();
-    if (key == "misconfigurations" || key == "licenses") continue;  // scanners not there yet
-    // Secret entries have the same shape (rule id, paths, expiry); ids never collide with
-    // vulnerability ids, so both lists go into one set of entries.
-    if (key != "vulnerabilities" && key != "secrets")
+    if (key == "licenses") continue;  // scanner not there yet
+    // Secret and misconfiguration entries have the same shape (rule or check id, paths of the file,
+    // expiry); their ids never collide with vulnerability ids, so every list goes into one set.
+    if (key != "vulnerabilities" && key != "secrets" && key != "misconfigurations")
       throw Malformed(source, "unknown key \"" + key + "\" (expected vulnerabilities, misconfigurations, secrets, licenses)");
     const YAML::Node& list = kv.second;
     if (list.IsNull()) continue;

@@ -369,6 +369,27 @@ std::vector<std::string> ApplyFilters(ScanResult& r, const PolicyOptions& p, con
       }
     }
   }
+  // Misconfigurations: the same as secrets, by check id and file path globs.
+  for (auto& f : r.misconfigs) {
+    auto& sup = f.suppressed_by;
+    sup.erase(std::remove_if(sup.begin(), sup.end(), [](const Suppression& s) { return IsPolicyKind(s.kind); }),
+              sup.end());
+    if (!SeverityWanted(f.severity, p.severities)) {
+      sup.push_back({"severity", "--severity " + SeverityListText(p.severities),
+                     "severity " + std::string(cvss::Name(f.severity)) + " is not selected", "policy"});
+    }
+    for (const IgnoreEntry* e : active) {
+      if (!IEquals(e->id, f.check_id)) continue;
+      if (!e->packages.empty() || !e->purls.empty()) continue;
+      bool in_scope = e->paths.empty();
+      for (const auto& glob : e->paths)
+        if (PathMatches(glob, f.path)) in_scope = true;
+      if (in_scope) {
+        sup.push_back({"ignore-file", e->statement, e->comment, e->where});
+        break;
+      }
+    }
+  }
   return warnings;
 }
 
@@ -389,6 +410,9 @@ PolicyOutcome Evaluate(const ScanResult& r, const PolicyOptions& p) {
   // Secrets count for --exit-code (any surviving finding), not for the vulnerability thresholds.
   for (const auto& f : r.secrets)
     if (f.suppressed_by.empty()) ++o.surviving_secrets;
+  // Misconfigurations likewise.
+  for (const auto& f : r.misconfigs)
+    if (f.suppressed_by.empty()) ++o.surviving_misconfigs;
   check(p.max_critical, o.critical, "CRITICAL", "--max-critical");
   check(p.max_high, o.high, "HIGH", "--max-high");
   if (p.max_total && o.surviving > *p.max_total) {
@@ -398,7 +422,7 @@ PolicyOutcome Evaluate(const ScanResult& r, const PolicyOptions& p) {
   }
   if (!o.violations.empty()) {
     o.exit_code = p.exit_code != 0 ? p.exit_code : static_cast<int>(kExitFindings);
-  } else if (o.surviving > 0 || o.surviving_secrets > 0) {
+  } else if (o.surviving > 0 || o.surviving_secrets > 0 || o.surviving_misconfigs > 0) {
     o.exit_code = p.exit_code;
   }
   return o;

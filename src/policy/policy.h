@@ -38,6 +38,7 @@ struct PolicyOutcome {
   std::vector<std::string> violations;  // one line per violated threshold
   int surviving = 0;                    // vulnerability findings left standing
   int surviving_secrets = 0;            // secret findings left standing
+  int surviving_misconfigs = 0;         // misconfiguration findings left standing
   int critical = 0, high = 0;           // of those, CRITICAL and HIGH
 };
 

@@ -370,6 +370,57 @@ std::vector<std::pair<std::string, std::vector<const SecretFinding*>>> SecretsBy
   return out;
 }
 
+// ---- Misconfiguration findings ----
+
+bool ShownMisconfig(const ReportOptions& opts, const MisconfigFinding& f) {
+  return f.suppressed_by.empty() || opts.show_suppressed;
+}
+
+std::vector<MisconfigGroup> MisconfigsByFile(const ScanResult& r, const ReportOptions& opts) {
+  std::vector<MisconfigGroup> out;
+  std::map<std::pair<std::string, int>, size_t> at;
+  for (const auto& t : r.misconfig_targets) {
+    if (!at.emplace(std::make_pair(t.path, t.layer), out.size()).second) continue;
+    MisconfigGroup g;
+    g.path = t.path;
+    g.kind = t.kind;
+    g.layer = t.layer;
+    g.checks = t.checks;
+    out.push_back(std::move(g));
+  }
+  std::map<size_t, std::set<std::string>> failed;
+  for (const auto& f : r.misconfigs) {
+    auto [it, fresh] = at.emplace(std::make_pair(f.path, f.layer), out.size());
+    if (fresh) {
+      MisconfigGroup g;
+      g.path = f.path;
+      g.kind = f.kind;
+      g.layer = f.layer;
+      out.push_back(std::move(g));
+    }
+    if (f.suppressed_by.empty()) failed[it->second].insert(f.check_id);
+    if (ShownMisconfig(opts, f)) out[it->second].findings.push_back(&f);
+  }
+  for (auto& [i, ids] : failed) out[i].failed_checks = ids.size();
+  std::stable_sort(out.begin(), out.end(), [](const MisconfigGroup& a, const MisconfigGroup& b) {
+    return std::tie(a.path, a.layer) < std::tie(b.path, b.layer);
+  });
+  return out;
+}
+
+SeverityCounts CountMisconfigs(const ScanResult& r) {
+  SeverityCounts c;
+  for (const auto& f : r.misconfigs) {
+    if (!f.suppressed_by.empty()) {
+      ++c.suppressed;
+      continue;
+    }
+    ++c.by_severity[static_cast<int>(f.severity)];
+    ++c.total;
+  }
+  return c;
+}
+
 // ---- Vulnerability findings ----
 
 std::string_view FixStatusName(FixStatus s) {

@@ -118,6 +118,21 @@ std::string SecretRemoval(const SecretFinding& f);
 std::vector<std::pair<std::string, std::vector<const SecretFinding*>>> SecretsByPath(const ScanResult& r,
                                                                                       const ReportOptions& opts);
 
+// ---- Misconfiguration findings ----
+
+// Whether a report shows `f` (standing, or suppressed under show_suppressed).
+bool ShownMisconfig(const ReportOptions& opts, const MisconfigFinding& f);
+// One report target per checked configuration file (every file of r.misconfig_targets, findings or
+// not, plus any file a finding names that is not among them), with its shown findings in result order.
+struct MisconfigGroup {
+  std::string path, kind;
+  int layer = -1;
+  int checks = 0;                              // checks run on the file
+  std::vector<const MisconfigFinding*> findings;  // shown ones
+  size_t failed_checks = 0;                    // distinct checks with a standing finding in the file
+};
+std::vector<MisconfigGroup> MisconfigsByFile(const ScanResult& r, const ReportOptions& opts);
+
 // ---- Vulnerability findings ----
 
 // "fixed", "affected", "will_not_fix", "not_affected", "unknown".
@@ -149,6 +164,8 @@ struct SeverityCounts {
   size_t operator[](Severity s) const { return by_severity[static_cast<int>(s)]; }
 };
 SeverityCounts CountFindings(const std::vector<const VulnFinding*>& fs);
+// Standing misconfigurations per severity (indexed as SeverityCounts), suppressed ones counted apart.
+SeverityCounts CountMisconfigs(const ScanResult& r);
 
 // The severities, highest first (CRITICAL, HIGH, MEDIUM, LOW, NONE, UNKNOWN).
 const std::vector<Severity>& SeveritiesDescending();

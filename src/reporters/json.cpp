@@ -154,6 +154,28 @@ ordered_json SecretJson(const Inventory& inv, const SecretFinding& f, const Repo
   return j;
 }
 
+ordered_json MisconfigJson(const Inventory& inv, const MisconfigFinding& f, const ReportOptions& opts) {
+  ordered_json j;
+  j["id"] = f.check_id;
+  j["title"] = f.title;
+  j["description"] = f.description;
+  j["message"] = f.message;
+  j["resolution"] = f.remediation;
+  j["severity"] = std::string(cvss::Name(f.severity));
+  j["primaryURL"] = f.references.empty() ? std::string() : f.references.front();
+  j["references"] = StringArray(f.references);
+  j["causeMetadata"] = ordered_json{{"startLine", f.line}, {"endLine", f.end_line}};
+  j["layer"] = LayerIndexJson(inv, f.layer);
+  if (opts.show_suppressed) {
+    ordered_json sup = ordered_json::array();
+    for (const auto& s : f.suppressed_by)
+      sup.push_back(ordered_json{
+          {"kind", s.kind}, {"statement", s.statement}, {"justification", s.justification}, {"source", s.source}});
+    j["suppressed"] = std::move(sup);
+  }
+  return j;
+}
+
 class JsonReporter : public Reporter {
  public:
   std::string_view Name() const override { return "json"; }
@@ -212,6 +234,23 @@ class JsonReporter : public Reporter {
         targets.push_back(std::move(tj));
       }
     }
+    // Misconfigurations (when the misconfiguration scanner ran): one target per configuration file,
+    // class "config", findings or not.
+    if (result.misconfig_scanned) {
+      for (const auto& g : report::MisconfigsByFile(result, opts)) {
+        ordered_json tj;
+        tj["target"] = g.path;
+        tj["class"] = "config";
+        tj["type"] = g.kind;
+        tj["layer"] = LayerIndexJson(inv, g.layer);
+        tj["misconfSummary"] = ordered_json{{"successes", g.checks > int(g.failed_checks) ? g.checks - int(g.failed_checks) : 0},
+                                           {"failures", g.failed_checks}};
+        ordered_json arr = ordered_json::array();
+        for (const MisconfigFinding* f : g.findings) arr.push_back(MisconfigJson(inv, *f, opts));
+        tj["misconfigurations"] = std::move(arr);
+        targets.push_back(std::move(tj));
+      }
+    }
     doc["targets"] = std::move(targets);
 
     ordered_json diags = ordered_json::array();
@@ -236,6 +275,17 @@ class JsonReporter : public Reporter {
       for (const auto& f : result.secrets) n += f.suppressed_by.empty();
       if (!doc.contains("summary")) doc["summary"] = ordered_json::object();
       doc["summary"]["secrets"] = n;
+    }
+    if (result.misconfig_scanned) {
+      const report::SeverityCounts counts = report::CountMisconfigs(result);
+      ordered_json by_sev;
+      for (Severity s : report::SeveritiesDescending()) by_sev[std::string(cvss::Name(s))] = counts[s];
+      ordered_json m;
+      m["bySeverity"] = std::move(by_sev);
+      m["total"] = counts.total;
+      if (opts.show_suppressed) m["suppressed"] = counts.suppressed;
+      if (!doc.contains("summary")) doc["summary"] = ordered_json::object();
+      doc["summary"]["misconfigurations"] = std::move(m);
     }
 
     // Invalid UTF-8 from a package database is replaced (U+FFFD) rather than aborting the report.

@@ -21,6 +21,9 @@ struct ScanResult {
   std::vector<VulnFinding> vulnerabilities;  // sorted by (package, id); suppressed ones included, flagged
   bool secret_scanned = false;               // the secret scanner ran
   std::vector<SecretFinding> secrets;        // sorted by (layer, path, line, column, rule); suppressed ones flagged
+  bool misconfig_scanned = false;            // the misconfiguration scanner ran
+  std::vector<MisconfigFinding> misconfigs;  // sorted by (path, line, check id); suppressed ones flagged
+  std::vector<MisconfigTarget> misconfig_targets;  // every configuration file checked, sorted by path
   std::vector<Notice> notices;
 };
 

@@ -223,6 +223,48 @@ class SarifReporter : public Reporter {
       }
     }
 
+    // Misconfiguration rules, after those: one per check that found something, sorted by id; the
+    // help text is the check's remediation and references.
+    std::vector<const MisconfigFinding*> misconfigs;
+    if (result.misconfig_scanned)
+      for (const auto& g : report::MisconfigsByFile(result, opts)) misconfigs.insert(misconfigs.end(), g.findings.begin(), g.findings.end());
+    {
+      std::map<std::string, const MisconfigFinding*> checks;
+      for (const MisconfigFinding* f : misconfigs) checks.emplace(f->check_id, f);
+      for (const auto& [id, f] : checks) {
+        if (rule_index.count(id)) continue;
+        rule_index[id] = rule_list.size();
+        const std::string sev(cvss::Name(f->severity));
+        const std::string title = f->title.empty() ? id : f->title;
+        std::string url;
+        for (const auto& ref : f->references)
+          if (url.empty() && report::IsHttpUrl(ref)) url = ref;
+        std::string text = "Misconfiguration " + id + "\nType: " + f->kind + "\nSeverity: " + sev + "\nCheck: " + title +
+                           "\n" + f->description + "\nResolution: " + f->remediation;
+        std::string md = "**Misconfiguration " + MarkdownCell(id) + "**\n| Type | Severity | Check | Message | Link |\n"
+                         "| --- | --- | --- | --- | --- |\n|" + MarkdownCell(f->kind) + "|" + sev + "|" +
+                         MarkdownCell(title) + "|" + MarkdownCell(f->description) + "|" +
+                         (url.empty() ? "" : "[" + MarkdownCell(id) + "](" + url + ")") + "|\n\n" +
+                         MarkdownCell(f->remediation);
+        for (const auto& ref : f->references) {
+          text += "\nReference: " + ref;
+          if (ref != url) md += "\n- " + MarkdownCell(ref);
+        }
+        ordered_json j;
+        j["id"] = id;
+        j["name"] = "Misconfiguration";
+        j["shortDescription"] = ordered_json{{"text", title}};
+        j["fullDescription"] = ordered_json{{"text", f->description.empty() ? title : f->description}};
+        j["defaultConfiguration"] = ordered_json{{"level", Level(f->severity)}};
+        if (!url.empty()) j["helpUri"] = url;
+        j["help"] = ordered_json{{"text", text}, {"markdown", md}};
+        j["properties"] = ordered_json{{"precision", "very-high"},
+                                       {"security-severity", SeverityScore(f->severity)},
+                                       {"tags", ordered_json::array({"misconfiguration", "security", f->kind, sev})}};
+        rule_list.push_back(std::move(j));
+      }
+    }
+
     ordered_json driver;
     driver["name"] = "customs";
     driver["fullName"] = "customs container security scanner";
@@ -309,6 +351,38 @@ class SarifReporter : public Reporter {
         r["suppressions"] = std::move(sups);
       }
       r["properties"] = ordered_json{{"category", f->category}, {"layer", f->layer}, {"removedInLayer", f->removed_in_layer}};
+      results.push_back(std::move(r));
+    }
+
+    for (const MisconfigFinding* f : misconfigs) {
+      const bool in_file = f->path != "image-config";  // image config findings point at the image
+      std::string msg = "Misconfiguration " + f->check_id + ": " + f->message + "\nType: " + f->kind +
+                        "\nSeverity: " + std::string(cvss::Name(f->severity)) + "\nResolution: " + f->remediation;
+      if (f->layer >= 0) msg += "\nLayer: " + std::to_string(f->layer + 1);
+      ordered_json region{{"startLine", std::max(f->line, 1)}, {"endLine", std::max(f->end_line, std::max(f->line, 1))}};
+      ordered_json loc;
+      loc["physicalLocation"] = ordered_json{
+          {"artifactLocation", ordered_json{{"uri", PathUri(in_file ? f->path : art.name)},
+                                            {"uriBaseId", kRootBase}}},
+          {"region", std::move(region)}};
+      loc["message"] = ordered_json{{"text", f->path}};
+      ordered_json r;
+      r["ruleId"] = f->check_id;
+      r["ruleIndex"] = rule_index[f->check_id];
+      r["level"] = Level(f->severity);
+      r["message"] = ordered_json{{"text", msg}};
+      r["locations"] = ordered_json::array({loc});
+      // Identity across runs: the file and the check, plus the message (which names the container
+      // or instruction), not the line (an edit above the finding keeps the alert).
+      r["partialFingerprints"] = ordered_json{
+          {"customs/v1", report::HexSha256(art.name + "\n" + f->path + "\n" + f->check_id + "\n" + f->message)}};
+      if (opts.show_suppressed && !f->suppressed_by.empty()) {
+        ordered_json sups = ordered_json::array();
+        for (const auto& sp : f->suppressed_by)
+          sups.push_back(ordered_json{{"kind", "external"}, {"status", "accepted"}, {"justification", sp.statement}});
+        r["suppressions"] = std::move(sups);
+      }
+      r["properties"] = ordered_json{{"type", f->kind}, {"layer", f->layer}};
       results.push_back(std::move(r));
     }
 

@@ -277,7 +277,9 @@ class TableReporter : public Reporter {
 
     // One table per target.
     auto targets = report::BuildTargets(inv);
-    if (targets.empty()) out << "\nNo packages found.\n";
+    // (A configuration-only scan, `customs config`, has no packages to speak of.)
+    if (targets.empty() && !(result.misconfig_scanned && !result.vuln_scanned && inv.packages.empty()))
+      out << "\nNo packages found.\n";
     for (const auto& t : targets) {
       std::string heading = Printable(t.name) + " [" + Printable(t.type) + "]";
       out << "\n" << Styled(heading, color) << "\n";
@@ -319,6 +321,42 @@ class TableReporter : public Reporter {
       for (const auto& f : result.secrets) standing += f.suppressed_by.empty();
       out << "\nSecrets: " << standing << (standing == 1 ? " finding" : " findings");
       if (shown > standing) out << " (" << shown - standing << " suppressed shown)";
+      out << "\n";
+    }
+
+    // Misconfigurations: one table per configuration file with findings, then a summary line.
+    if (result.misconfig_scanned) {
+      const auto groups = report::MisconfigsByFile(result, opts);
+      size_t shown = 0;
+      for (const auto& g : groups) {
+        if (g.findings.empty()) continue;
+        std::string heading = Printable(g.path) + " [" + Printable(g.kind) + "]";
+        if (g.layer >= 0 && !inv.layers.empty()) heading += " (layer " + std::to_string(g.layer + 1) + ")";
+        out << "\n" << Styled(heading, color) << "\n";
+        out << "Tests: " << g.checks << " (successes: " << (g.checks - int(g.failed_checks))
+            << ", failures: " << g.failed_checks << ")\n";
+        TableWriter table({"Severity", "Check", "Line", "Title", "Message"});
+        for (const MisconfigFinding* f : g.findings) {
+          std::string line = f->line > 0 ? std::to_string(f->line) : "-";
+          if (f->end_line > f->line) line += "-" + std::to_string(f->end_line);
+          std::string message = Truncate(Printable(f->message), 80);
+          if (!f->suppressed_by.empty()) message += " (suppressed: " + f->suppressed_by.front().kind + ")";
+          table.Add({std::string(cvss::Name(f->severity)), f->check_id, line, Truncate(Printable(f->title), 60), message},
+                    {SeverityStyle(f->severity)});
+        }
+        table.Write(out, color);
+        shown += g.findings.size();
+      }
+      const report::SeverityCounts c = report::CountMisconfigs(result);
+      out << "\nMisconfigurations: " << c.total << " in " << groups.size()
+          << (groups.size() == 1 ? " configuration file" : " configuration files");
+      if (c.total > 0) {
+        std::string parts;
+        for (Severity sev : report::SeveritiesDescending())
+          if (c[sev] > 0) parts += (parts.empty() ? "" : ", ") + std::string(cvss::Name(sev)) + ": " + std::to_string(c[sev]);
+        out << " (" << parts << ")";
+      }
+      if (shown > c.total) out << " (" << shown - c.total << " suppressed shown)";
       out << "\n";
     }
 

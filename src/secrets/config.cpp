@@ -538,25 +538,8 @@ class Loader {
       r.keywords.push_back(Lower(k.value));
     }
 
-    // This rule's own allow rules. A value-only one is what Rule::allow holds. A path-only one becomes
-    // part of the rule's path regex: the path must match it and must match none of the allowed ones.
-    std::string allowed_paths;
-    for (const auto& a : allows) {
-      if (!a.rule.regex.empty() && !a.rule.path.empty()) {
-        Fail(a.line, what + "allow rule \"" + a.rule.id +
-                         "\" has both regex and path; inside a rule an allow rule takes one of them "
-                         "(a global allow rule can take both)");
-      }
-      if (!a.rule.regex.empty()) r.allow.push_back(a.rule.regex);
-      if (!a.rule.path.empty()) allowed_paths += "(?![\\s\\S]*?(?:" + a.rule.path + "))";
-    }
-    if (!allowed_paths.empty()) {
-      std::string combined = "\\A" + allowed_paths;
-      if (!r.path.empty()) combined += "(?=[\\s\\S]*?(?:" + r.path + "))";
-      const Pcre2Facts c = CheckPcre2(combined);
-      if (!c.error.empty()) Fail(p.line, what + "path and allow-rules paths do not combine: " + c.error);
-      r.path = std::move(combined);
-    }
+    // This rule's own allow rules: by value, by path, or both (both must then hold), as the global ones.
+    for (const auto& a : allows) r.allow_rules.push_back(a.rule);
     return p;
   }
 

@@ -104,16 +104,18 @@ struct MatchState {
   }
 };
 
+struct CompiledAllow {
+  Regex regex, path;  // empty code: any
+};
+
 struct CompiledRule {
   Regex re;
   int secret_group = -1;  // the "secret" group's number, -1 when the rule has none
   Regex path;             // empty code: any path
   std::vector<Regex> allow;
+  std::vector<CompiledAllow> allow_rules;  // the rule's own (value and/or path)
   std::vector<std::string> keywords;
-};
-
-struct CompiledAllow {
-  Regex regex, path;  // empty code: any
+  bool generic = false;  // category "Generic": yields to a specific rule's overlapping match
 };
 
 bool ContainsCaseless(std::string_view hay, std::string_view needle) {
@@ -157,6 +159,7 @@ class SessionImpl final : public Session {
   void FlushDeferred(bool eof);
   void Finalize(Deferred& d, uint64_t line_end);
   void Trim();
+  void DropGenericOverlaps();
   uint64_t LineOf(uint64_t abs) const;
   uint64_t LineStart(uint64_t abs) const;  // absolute offset of the line's first byte (>= win_start_)
 
@@ -200,10 +203,17 @@ class EngineImpl final : public Engine {
       try {
         if (!r.path.empty()) c.path = Regex::Compile(r.path, false);
         for (const auto& a : r.allow) c.allow.push_back(Regex::Compile(a, false));
+        for (const auto& a : r.allow_rules) {
+          CompiledAllow ca;
+          if (!a.regex.empty()) ca.regex = Regex::Compile(a.regex, false);
+          if (!a.path.empty()) ca.path = Regex::Compile(a.path, false);
+          c.allow_rules.push_back(std::move(ca));
+        }
       } catch (const std::exception& ex) {
         throw UsageError("secret rule " + r.id + ": path or allow regex does not compile: " + ex.what());
       }
       c.keywords = r.keywords;
+      c.generic = r.category == "Generic";
       compiled_.push_back(std::move(c));
       patterns.push_back(r.prefilter.empty() ? r.regex : r.prefilter);
       flags.push_back(HS_FLAG_PREFILTER | (r.caseless ? HS_FLAG_CASELESS : 0u));
@@ -317,7 +327,12 @@ void SessionImpl::Begin(std::string_view path) {
   for (const auto& a : e_.allow())
     if (!a.regex.code && a.path.code && ms_.Find(a.path, path_)) skip_ = true;
   const auto& rules = e_.compiled();
-  for (size_t i = 0; i < rules.size(); ++i) enabled_[i] = !rules[i].path.code || ms_.Find(rules[i].path, path_);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    enabled_[i] = !rules[i].path.code || ms_.Find(rules[i].path, path_);
+    // The rule's own path-only allow rule covering this path turns the rule off for the file.
+    for (const auto& a : rules[i].allow_rules)
+      if (enabled_[i] && !a.regex.code && a.path.code && ms_.Find(a.path, path_)) enabled_[i] = 0;
+  }
 }
 
 int SessionImpl::OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
@@ -385,6 +400,7 @@ std::vector<Match> SessionImpl::End() {
   std::sort(out_.begin(), out_.end(), [](const Match& a, const Match& b) {
     return std::tie(a.offset, a.rule) < std::tie(b.offset, b.rule);
   });
+  DropGenericOverlaps();
   return std::move(out_);
 }
 
@@ -431,6 +447,11 @@ void SessionImpl::Accept(size_t rule, uint64_t mstart, uint64_t mend, uint64_t s
   if (r.validate && !r.validate(secret)) return;
   for (const auto& a : c.allow)
     if (ms_.Find(a, secret)) return;
+  for (const auto& a : c.allow_rules) {
+    if (!a.regex.code) continue;  // path-only: the rule was off for this file (Begin)
+    if (a.path.code && !ms_.Find(a.path, path_)) continue;
+    if (ms_.Find(a.regex, secret)) return;
+  }
   for (const auto& a : e_.allow()) {
     if (!a.regex.code) continue;  // path-only rules skipped the file in Begin
     if (a.path.code && !ms_.Find(a.path, path_)) continue;
@@ -504,6 +525,34 @@ void SessionImpl::Finalize(Deferred& d, uint64_t line_end) {
   if (a >= win_start_ && b <= WinEnd() && b > a) d.m.snippet.assign(win_.data() + (a - win_start_), size_t(b - a));
   if (!d.m.snippet.empty() && d.m.snippet.back() == '\r') d.m.snippet.pop_back();
   out_.push_back(std::move(d.m));
+}
+
+// A generic rule (a high-entropy assignment) also fires on most specific credentials; where its value
+// overlaps a specific rule's, the specific finding says more and the generic one is dropped.
+void SessionImpl::DropGenericOverlaps() {
+  const auto& rules = e_.compiled();
+  bool any_generic = false, any_specific = false;
+  for (const auto& m : out_) (rules[m.rule].generic ? any_generic : any_specific) = true;
+  if (!any_generic || !any_specific) return;
+  std::vector<std::pair<uint64_t, uint64_t>> specific;  // [start, end) of specific matches, by start
+  for (const auto& m : out_)
+    if (!rules[m.rule].generic) specific.emplace_back(m.offset, m.offset + m.secret.size());
+  size_t kept = 0;
+  for (size_t i = 0; i < out_.size(); ++i) {
+    const Match& m = out_[i];
+    bool drop = false;
+    if (rules[m.rule].generic) {
+      const uint64_t a = m.offset, b = m.offset + m.secret.size();
+      for (const auto& [sa, sb] : specific) {
+        if (sa >= b) break;
+        if (sb > a) { drop = true; break; }
+      }
+    }
+    if (drop) continue;
+    if (kept != i) out_[kept] = std::move(out_[i]);
+    ++kept;
+  }
+  out_.resize(kept);
 }
 
 void SessionImpl::Trim() {

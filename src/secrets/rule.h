@@ -17,6 +17,14 @@ using cvss::Severity;
 // structure that must decode). Returns false when the candidate is not a real credential.
 using Validator = bool (*)(std::string_view secret);
 
+// A match that is not a secret: by secret/match value, by path, or both (both must then hold).
+struct AllowRule {
+  std::string id;
+  std::string description;
+  std::string regex;  // PCRE2, searched in the secret value; empty: any
+  std::string path;   // PCRE2, searched in the file path; empty: any
+};
+
 struct Rule {
   std::string id;        // stable, kebab-case: "aws-access-key-id"
   std::string category;  // provider or family: "AWS", "GitHub", "PrivateKey", "Database", "Generic"
@@ -40,15 +48,9 @@ struct Rule {
   bool text_only = false;             // skipped in files that look binary (NUL in the first block)
   bool multiline = false;             // the match may span lines (PEM blocks): '.' is not enough, use [\s\S]
   std::vector<std::string> allow;     // PCRE2 regexes: a secret matching any of them is not reported (documented examples)
+  std::vector<AllowRule> allow_rules; // this rule's own allow rules (the config's per-rule `allow-rules`)
 };
 
-// A match that is not a secret: by secret/match value, by path, or both (both must then hold).
-struct AllowRule {
-  std::string id;
-  std::string description;
-  std::string regex;  // PCRE2, searched in the secret value; empty: any
-  std::string path;   // PCRE2, searched in the file path; empty: any
-};
 
 // The built-in rules, in a stable order (ids unique).
 const std::vector<Rule>& BuiltinRules();

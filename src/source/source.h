@@ -15,6 +15,12 @@ namespace customs {
 struct SourceOptions {
   std::string platform = "linux/amd64";  // --platform for multi-platform indexes ("os/arch[/variant]")
   Limits limits;
+  // Registry images (`customs image REF`):
+  std::string registry_cacert;                       // --cacert
+  std::vector<std::string> registry_insecure;        // --insecure HOST (plain HTTP)
+  std::string layer_cache_dir;                       // --cache-dir (default ~/.cache/customs/layers)
+  std::string registry_username, registry_password;  // --username / --password (never logged)
+  std::string docker_config;                         // default $DOCKER_CONFIG or ~/.docker/config.json
 };
 
 // What the walker must check once it has streamed a layer.
@@ -32,6 +38,14 @@ struct LoadedSource {
 
 // `customs image --input FILE|DIR`: docker-archive tar (or its directory), OCI layout (dir or tar).
 LoadedSource LoadImageArchive(const std::string& path, const SourceOptions& opts);
+// `customs image REF`: pulls from a registry (manifest, config, missing layers into the layer cache) and
+// streams the layers from the cache. Artifact::repo_digests names the resolved digest.
+LoadedSource LoadRegistryImage(const std::string& reference, const SourceOptions& opts);
+// Layers the last LoadRegistryImage of this process downloaded, and the image's layer count.
+struct RegistryPullStats {
+  size_t downloaded = 0, layers = 0;
+};
+RegistryPullStats LastRegistryPullStats();
 // `customs rootfs DIR|TARBALL` (.tar, .tar.gz, .tgz, .tar.zst).
 LoadedSource LoadRootfs(const std::string& path, const SourceOptions& opts);
 // `customs fs DIR`.

@@ -30,14 +30,15 @@ void Split(std::string_view p, std::deque<std::string>& out, bool front) {
 
 }  // namespace
 
-void SquashedView::EraseSubtree(const std::string& dir) {
+void SquashedView::EraseSubtree(std::string_view dir) {
   if (dir.empty()) {
     entries_.clear();
     return;
   }
-  std::string prefix = dir + "/";
+  std::string prefix(dir);
+  prefix.push_back('/');
   auto it = entries_.lower_bound(prefix);
-  while (it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0) it = entries_.erase(it);
+  while (it != entries_.end() && it->first.substr(0, prefix.size()) == prefix) it = entries_.erase(it);
 }
 
 SquashedView::SquashedView(const std::vector<LayerScan>& scans, const std::vector<std::string>& names,
@@ -67,7 +68,8 @@ SquashedView::SquashedView(const std::vector<LayerScan>& scans, const std::vecto
         if (target->meta->type == FileType::kDirectory)
           throw InputError(where, "hardlink '" + m.path + "' points to a directory '" + m.link + "'");
       }
-      entries_[m.path] = ViewEntry{int(l), &m};
+      // An existing key keeps viewing a lower layer's equal path: every LayerScan outlives the view.
+      entries_.insert_or_assign(std::string_view(m.path), ViewEntry{int(l), &m});
     }
   }
 }

@@ -24,7 +24,8 @@ class SquashedView {
   SquashedView(const std::vector<LayerScan>& scans, const std::vector<std::string>& names, const Limits& limits);
 
   const ViewEntry* Find(std::string_view path) const;
-  const std::map<std::string, ViewEntry, std::less<>>& Entries() const { return entries_; }
+  // Keys view the paths of the LayerScans' entries (which outlive the view).
+  const std::map<std::string_view, ViewEntry>& Entries() const { return entries_; }
 
   enum class Resolution { kFound, kMissing, kLoop };
   // Follows symlinks in every component (and a hardlink at the end) without ever leaving the root:
@@ -38,8 +39,8 @@ class SquashedView {
   static bool Deletes(const FileMeta& m, std::string_view path);
 
  private:
-  void EraseSubtree(const std::string& dir);
-  std::map<std::string, ViewEntry, std::less<>> entries_;
+  void EraseSubtree(std::string_view dir);
+  std::map<std::string_view, ViewEntry> entries_;
   Limits limits_;
 };
 

@@ -444,127 +444,6 @@ class TarStream : public EntryStream {
   std::span<const char> held_;
 };
 
-// ---- directory trees ---------------------------------------------------------------------------
-
-class DirectoryStream : public EntryStream {
- public:
-  DirectoryStream(std::string root, const Limits& limits) : root_(std::move(root)), limits_(limits) {
-    int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) throw IoError(root_, std::strerror(errno));
-    PushDir(fd, "");
-  }
-  ~DirectoryStream() override {
-    CloseFile();
-    for (auto& d : stack_) ::close(d.fd);
-  }
-
-  bool Next(RawEntry& e) override {
-    CloseFile();
-    while (!stack_.empty()) {
-      Dir& d = stack_.back();
-      if (d.next >= d.names.size()) {
-        ::close(d.fd);
-        stack_.pop_back();
-        continue;
-      }
-      const std::string name = d.names[d.next++];
-      std::string rel = d.rel.empty() ? name : d.rel + "/" + name;
-      struct stat st;
-      if (::fstatat(d.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (errno == ENOENT) continue;  // vanished while walking
-        throw IoError(root_ + "/" + rel, std::strerror(errno));
-      }
-      e = RawEntry{};
-      e.path = rel;
-      e.mode = st.st_mode & 07777;
-      e.uid = st.st_uid;
-      e.gid = st.st_gid;
-      int parent = d.fd;
-      if (S_ISREG(st.st_mode)) {
-        e.type = FileType::kRegular;
-        e.size = uint64_t(st.st_size);
-        file_parent_ = parent;
-        file_name_ = name;
-        file_rel_ = rel;
-      } else if (S_ISDIR(st.st_mode)) {
-        e.type = FileType::kDirectory;
-        if (stack_.size() >= 512) throw InputError(root_ + "/" + rel, "directory nesting deeper than 512 levels");
-        int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd >= 0) PushDir(fd, rel);  // unreadable directories are listed but not entered
-      } else if (S_ISLNK(st.st_mode)) {
-        e.type = FileType::kSymlink;
-        std::string target(size_t(std::max<off_t>(st.st_size, 0)) + 1, '\0');
-        ssize_t n = ::readlinkat(parent, name.c_str(), target.data(), target.size());
-        if (n < 0) throw IoError(root_ + "/" + rel, std::strerror(errno));
-        target.resize(size_t(n));
-        e.link = target;
-      } else if (S_ISCHR(st.st_mode)) e.type = FileType::kCharDevice;
-      else if (S_ISBLK(st.st_mode)) e.type = FileType::kBlockDevice;
-      else if (S_ISFIFO(st.st_mode)) e.type = FileType::kFifo;
-      else e.type = FileType::kSocket;
-      return true;
-    }
-    return false;
-  }
-
-  std::span<const char> ReadBlock() override {
-    if (file_fd_ < 0) {
-      if (file_name_.empty()) return {};
-      // O_NOFOLLOW: the entry was a regular file when listed; never follow a swapped-in symlink.
-      file_fd_ = ::openat(file_parent_, file_name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-      if (file_fd_ < 0) throw IoError(root_ + "/" + file_rel_, std::strerror(errno));
-      buf_.resize(kChunk);
-    }
-    for (;;) {
-      ssize_t n = ::read(file_fd_, buf_.data(), buf_.size());
-      if (n >= 0) return {buf_.data(), size_t(n)};
-      if (errno == EINTR) continue;
-      throw IoError(root_ + "/" + file_rel_, std::strerror(errno));
-    }
-  }
-
-  StreamStats Finish() override { return StreamStats{}; }
-
- private:
-  struct Dir {
-    int fd;
-    std::string rel;
-    std::vector<std::string> names;
-    size_t next = 0;
-  };
-
-  void PushDir(int fd, std::string rel) {
-    int dup_fd = ::dup(fd);
-    DIR* dir = ::fdopendir(dup_fd);
-    if (!dir) {
-      ::close(dup_fd);
-      ::close(fd);
-      throw IoError(root_ + (rel.empty() ? "" : "/" + rel), std::strerror(errno));
-    }
-    Dir d{fd, std::move(rel), {}, 0};
-    while (dirent* de = ::readdir(dir)) {
-      if (!std::strcmp(de->d_name, ".") || !std::strcmp(de->d_name, "..")) continue;
-      d.names.emplace_back(de->d_name);
-    }
-    ::closedir(dir);
-    std::sort(d.names.begin(), d.names.end());
-    stack_.push_back(std::move(d));
-  }
-
-  void CloseFile() {
-    if (file_fd_ >= 0) ::close(file_fd_);
-    file_fd_ = -1;
-    file_name_.clear();
-  }
-
-  std::string root_;
-  Limits limits_;
-  std::vector<Dir> stack_;
-  int file_parent_ = -1, file_fd_ = -1;
-  std::string file_name_, file_rel_;
-  std::vector<char> buf_;
-};
-
 class FunctionLayer : public LayerSource {
  public:
   FunctionLayer(std::string d, std::function<std::unique_ptr<EntryStream>()> f) : desc_(std::move(d)), open_(std::move(f)) {}
@@ -654,9 +533,6 @@ std::unique_ptr<EntryStream> OpenTarStream(std::unique_ptr<ByteSource> raw, std:
   return s;
 }
 
-std::unique_ptr<EntryStream> OpenDirectoryStream(const std::string& root, const Limits& limits) {
-  return std::make_unique<DirectoryStream>(root, limits);
-}
 
 std::unique_ptr<LayerSource> MakeLayerSource(std::string description, std::function<std::unique_ptr<EntryStream>()> open) {
   return std::make_unique<FunctionLayer>(std::move(description), std::move(open));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -58,7 +60,147 @@ bool ApplyWhiteoutNaming(FileMeta& m, std::string& reason) {
   return true;
 }
 
-LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an, const WalkOptions& opts) {
+// Files at most this large are handed to the layer's helper threads whole; larger ones stream through
+// the reading thread block by block (never buffered when only stream sessions want them).
+constexpr uint64_t kOffloadMaxBytes = 4 << 20;
+// Bytes of file content waiting for or in the hands of helper threads, at most; past it the reading
+// thread does the work itself.
+constexpr uint64_t kMaxInflightBytes = 16 << 20;
+
+// One wanted file whose content is in memory: the stream sessions and the per-file analyzers run on it.
+struct FileTask {
+  size_t seq = 0;  // position in the layer, for a deterministic merge of results
+  FileMeta meta;
+  std::shared_ptr<const std::string> content;
+  std::vector<const Analyzer*> wanting;  // per-file analyzers
+  bool stream = false;                   // stream sessions want it
+};
+
+void RunAnalyzers(const std::vector<const Analyzer*>& wanting, const std::string& path, const std::string& content,
+                  int index, AnalysisResult& out) {
+  for (const Analyzer* a : wanting) {
+    try {
+      a->Analyze(AnalysisInput{path, content, index}, out);
+    } catch (const std::exception& e) {
+      out.diagnostics.push_back({path, std::string(a->Name()) + " analyzer failed: " + e.what()});
+    }
+  }
+}
+
+// Sessions of every stream analyzer, for one thread.
+struct SessionSet {
+  std::vector<std::unique_ptr<StreamSession>> sessions;
+  SessionSet(const std::vector<const Analyzer*>& all, int index) {
+    for (const Analyzer* a : all)
+      if (auto s = a->OpenStream(index)) sessions.push_back(std::move(s));
+  }
+  void RunWhole(const FileMeta& meta, const std::string& content, AnalysisResult& out) {
+    for (auto& sess : sessions) {
+      if (!sess->Begin(meta)) continue;
+      sess->Feed(std::span<const char>(content.data(), content.size()));
+      sess->End(out);
+    }
+  }
+};
+
+// Results of one layer's files, merged in file order whichever thread produced them.
+class ResultSlots {
+ public:
+  void Add(size_t seq, AnalysisResult&& r) {
+    if (r.os.empty() && r.package_dbs.empty() && r.attachments.empty() && r.diagnostics.empty() && r.secrets.empty())
+      return;
+    std::lock_guard<std::mutex> lock(mu_);
+    slots_.emplace_back(seq, std::move(r));
+  }
+  void MergeInto(AnalysisResult& out) {
+    std::stable_sort(slots_.begin(), slots_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [seq, r] : slots_) out.Append(std::move(r));
+    slots_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::pair<size_t, AnalysisResult>> slots_;
+};
+
+// Helper threads of one layer: the reading thread (tar parsing or directory listing) hands them whole
+// files, each runs its own stream sessions and the per-file analyzers. With one layer on a machine of
+// several cores this is where the other cores work.
+class LayerHelpers {
+ public:
+  LayerHelpers(unsigned n, const std::vector<const Analyzer*>& all, int index, ResultSlots& slots)
+      : index_(index), slots_(slots) {
+    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this, &all] { Work(all); });
+  }
+  ~LayerHelpers() { Join(); }  // on the error path: stop, never throw
+
+  // False when the helpers are busy enough: the caller then does the work itself.
+  bool TrySubmit(FileTask&& t) {
+    if (threads_.empty()) return false;
+    const uint64_t size = t.content->size();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (inflight_ + size > kMaxInflightBytes || queue_.size() >= 4096) return false;
+    inflight_ += size;
+    queue_.push_back(std::move(t));
+    cv_.notify_one();
+    return true;
+  }
+
+  // Waits for every submitted file; rethrows a helper's failure.
+  void Finish() {
+    Join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  void Work(const std::vector<const Analyzer*>& all) {
+    SessionSet sessions(all, index_);
+    for (;;) {
+      FileTask t;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        t = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      AnalysisResult r;
+      try {
+        if (t.stream) sessions.RunWhole(t.meta, *t.content, r);
+        RunAnalyzers(t.wanting, t.meta.path, *t.content, index_, r);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!error_) error_ = std::current_exception();
+      }
+      slots_.Add(t.seq, std::move(r));
+      std::lock_guard<std::mutex> lock(mu_);
+      inflight_ -= t.content->size();
+    }
+  }
+
+  void Join() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+  int index_;
+  ResultSlots& slots_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<FileTask> queue_;
+  uint64_t inflight_ = 0;
+  bool closed_ = false;
+  std::exception_ptr error_;
+  std::vector<std::thread> threads_;
+};
+
+LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an, const WalkOptions& opts,
+                    unsigned helpers) {
   LayerScan ls;
   ls.index = index;
   const LayerSource& layer = *src.streams[size_t(index)];
@@ -66,25 +208,17 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
   const Limits& lim = opts.limits;
   auto stream = layer.Open();
   std::unordered_map<std::string, std::shared_ptr<const std::string>> captured;
-  std::vector<const Analyzer*> wanting;
   RawEntry raw;
   std::string reason;
   uint64_t count = 0;
-  // Stream analyzers (secrets): one session each for this pass.
-  std::vector<std::unique_ptr<StreamSession>> sessions;
+  size_t seq = 0;
+  ResultSlots slots;
+  // Stream analyzers (secrets): this thread's sessions, and the helpers' own.
+  std::vector<const Analyzer*> streamers;
   for (const Analyzer* a : an.all)
-    if (auto s = a->OpenStream(index)) sessions.push_back(std::move(s));
-  std::vector<StreamSession*> streaming;
-
-  auto run_analyzers = [&](const std::string& path, const std::shared_ptr<const std::string>& content) {
-    for (const Analyzer* a : wanting) {
-      try {
-        a->Analyze(AnalysisInput{path, *content, index}, ls.result);
-      } catch (const std::exception& e) {
-        ls.result.diagnostics.push_back({path, std::string(a->Name()) + " analyzer failed: " + e.what()});
-      }
-    }
-  };
+    if (auto s = a->OpenStream(index)) streamers.push_back(a);
+  SessionSet own(streamers, index);
+  LayerHelpers pool(streamers.empty() && an.per_file.empty() ? 0 : helpers, streamers, index, slots);
 
   while (stream->Next(raw)) {
     if (++count > lim.max_entries_per_layer)
@@ -116,51 +250,61 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
         throw InputError(desc, "entry " + Quote(m.path) + ": file of " + std::to_string(m.size) +
                                    " bytes is larger than the limit of " + std::to_string(lim.max_file_bytes) +
                                    " bytes (--max-file-size)");
-      wanting.clear();
+      FileTask task;
+      task.seq = seq++;
       for (const Analyzer* a : an.per_file)
-        if (a->Wants(m.path, m)) wanting.push_back(a);
+        if (a->Wants(m.path, m)) task.wanting.push_back(a);
       bool view_wants = false;
       for (const Analyzer* a : an.view)
         if (a->Wants(m.path, m)) view_wants = true;
-      streaming.clear();
-      for (auto& sess : sessions)
-        if (sess->Begin(m)) streaming.push_back(sess.get());
-      if (!streaming.empty() && ((wanting.empty() && !view_wants) || m.size > lim.max_analyzed_file_bytes)) {
-        // Only streamed (or too large to buffer): every block goes to the sessions, nothing is kept.
+      for (const Analyzer* a : streamers)
+        if (a->WantsStream(m)) task.stream = true;
+      const bool buffer = !task.wanting.empty() || view_wants;
+      AnalysisResult inline_result;
+      if (task.stream && ((!buffer && m.size > kOffloadMaxBytes) || m.size > lim.max_analyzed_file_bytes)) {
+        // Only streamed (or too large to buffer): every block goes to this thread's sessions, nothing is kept.
+        std::vector<StreamSession*> streaming;
+        for (auto& sess : own.sessions)
+          if (sess->Begin(m)) streaming.push_back(sess.get());
         uint64_t seen = 0;
         for (auto b = stream->ReadBlock(); !b.empty(); b = stream->ReadBlock()) {
           seen += b.size();
           if (seen > m.size) throw InputError(desc, "entry " + Quote(m.path) + ": more data than its header declares");
           for (StreamSession* sess : streaming) sess->Feed(b);
         }
-        for (StreamSession* sess : streaming) sess->End(ls.result);
-        streaming.clear();
+        for (StreamSession* sess : streaming) sess->End(inline_result);
+        task.stream = false;
       }
-      if (!wanting.empty() || view_wants) {
-        if (m.size > lim.max_analyzed_file_bytes) {
-          ls.result.diagnostics.push_back({m.path, "not analyzed: larger than " +
-                                                       std::to_string(lim.max_analyzed_file_bytes) + " bytes"});
-        } else {
-          std::string content;
-          content.reserve(size_t(m.size));
-          for (auto b = stream->ReadBlock(); !b.empty(); b = stream->ReadBlock()) {
-            if (content.size() + b.size() > lim.max_analyzed_file_bytes)
-              throw InputError(desc, "entry " + Quote(m.path) + ": more data than its header declares");
-            content.append(b.data(), b.size());
-            for (StreamSession* sess : streaming) sess->Feed(b);
-          }
-          for (StreamSession* sess : streaming) sess->End(ls.result);
-          auto sp = std::make_shared<const std::string>(std::move(content));
-          run_analyzers(m.path, sp);
+      if (buffer && m.size > lim.max_analyzed_file_bytes) {
+        inline_result.diagnostics.push_back(
+            {m.path, "not analyzed: larger than " + std::to_string(lim.max_analyzed_file_bytes) + " bytes"});
+      } else if (buffer || task.stream) {
+        std::string content;
+        content.reserve(size_t(m.size));
+        for (auto b = stream->ReadBlock(); !b.empty(); b = stream->ReadBlock()) {
+          if (content.size() + b.size() > lim.max_analyzed_file_bytes)
+            throw InputError(desc, "entry " + Quote(m.path) + ": more data than its header declares");
+          content.append(b.data(), b.size());
+        }
+        auto sp = std::make_shared<const std::string>(std::move(content));
+        if (buffer) {
           bool keep = view_wants;
           if (!keep && sp->size() <= kKeepForLinksBytes)
-            keep = std::all_of(wanting.begin(), wanting.end(), [](const Analyzer* a) { return a->KeepContent(); });
+            keep = std::all_of(task.wanting.begin(), task.wanting.end(),
+                               [](const Analyzer* a) { return a->KeepContent(); });
           if (keep) {
             ls.kept.push_back({m.path, sp});
             captured[m.path] = sp;
           }
         }
+        task.meta = m;
+        task.content = sp;
+        if (!pool.TrySubmit(std::move(task))) {
+          if (task.stream) own.RunWhole(m, *sp, inline_result);
+          RunAnalyzers(task.wanting, m.path, *sp, index, inline_result);
+        }
       }
+      slots.Add(task.seq, std::move(inline_result));
       if (opts.progress) opts.progress->AddBytes(m.size);
     } else if (m.type == FileType::kHardlink) {
       // A hardlink to a file of this layer that was kept: analyze it under its own name too.
@@ -169,19 +313,23 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
         FileMeta as_file = m;
         as_file.type = FileType::kRegular;
         as_file.size = it->second->size();
-        wanting.clear();
+        std::vector<const Analyzer*> wanting;
         for (const Analyzer* a : an.per_file)
           if (a->Wants(m.path, as_file)) wanting.push_back(a);
         bool view_wants = false;
         for (const Analyzer* a : an.view)
           if (a->Wants(m.path, as_file)) view_wants = true;
-        if (!wanting.empty()) run_analyzers(m.path, it->second);
+        AnalysisResult r;
+        if (!wanting.empty()) RunAnalyzers(wanting, m.path, *it->second, index, r);
+        slots.Add(seq++, std::move(r));
         if (view_wants || !wanting.empty()) ls.kept.push_back({m.path, it->second});
       }
     }
     ls.entries.push_back(std::move(m));
   }
   ls.stats = stream->Finish();
+  pool.Finish();
+  slots.MergeInto(ls.result);
 
   const LayerExpectation& exp = src.expect[size_t(index)];
   if (ls.stats.digests_valid) {
@@ -240,13 +388,17 @@ std::vector<LayerScan> WalkLayers(const LoadedSource& src, const std::vector<con
   std::atomic<bool> failed{false};
   if (opts.progress) opts.progress->SetTotal(n);
 
+  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  // Fewer layers than cores: each layer gets helper threads for its files (a one-layer image or a
+  // directory tree would otherwise scan on one core).
+  const unsigned helpers = n > 0 && n < threads ? unsigned((threads - n) / n) : 0;
   auto worker = [&] {
     for (;;) {
       if (failed.load()) return;
       size_t i = next.fetch_add(1);
       if (i >= n) return;
       try {
-        scans[i] = ScanLayer(int(i), src, split, opts);
+        scans[i] = ScanLayer(int(i), src, split, opts, helpers);
         if (opts.progress) opts.progress->LayerDone();
       } catch (...) {
         errors[i] = std::current_exception();
@@ -254,7 +406,6 @@ std::vector<LayerScan> WalkLayers(const LoadedSource& src, const std::vector<con
       }
     }
   };
-  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = unsigned(std::min<size_t>(threads, std::max<size_t>(n, 1)));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);

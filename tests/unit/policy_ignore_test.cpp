@@ -226,7 +226,9 @@ misconfigurations:
 secrets: []
 )",
                                        "trivyignore.yaml");
-  ASSERT_EQ(entries.size(), 3u);
+  ASSERT_EQ(entries.size(), 4u);  // misconfigurations: entries are read too (check ids)
+  EXPECT_EQ(entries[3].id, "AVD-DS-0002");
+  EXPECT_EQ(entries[3].where, "trivyignore.yaml: misconfigurations[0]");
   EXPECT_EQ(entries[0].comment, "Accepted until the rebuild");
   EXPECT_EQ(entries[0].expires, "2025-12-31");
   EXPECT_EQ(entries[0].statement, "CVE-2023-5678 exp:2025-12-31 pkg:deb/debian/libssl3");

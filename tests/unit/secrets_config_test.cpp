@@ -206,10 +206,12 @@ allow-rules:
   EXPECT_EQ(Ids(c.rules), (std::vector<std::string>{b0, "rule1"}));
   const Rule& r = c.rules.back();
   EXPECT_EQ(Search(r.regex, "export SECRET='abcdefgh12345678'"), "abcdefgh12345678");
-  // The rule's path and its allow rule's path fold into one path regex.
+  // The rule's path scope, and its own allow rule by path (the engine turns the rule off there).
   EXPECT_TRUE(Search(r.path, "app/run.sh"));
-  EXPECT_FALSE(Search(r.path, "docs/run.sh.txt"));
   EXPECT_FALSE(Search(r.path, "app/run.py"));
+  ASSERT_EQ(r.allow_rules.size(), 1u);
+  EXPECT_TRUE(Search(r.allow_rules[0].path, "docs/run.sh.txt"));
+  EXPECT_FALSE(Search(r.allow_rules[0].path, "app/run.sh"));
   const std::vector<std::string> allow = AllowIds(c.allow_rules);
   EXPECT_EQ(std::count(allow.begin(), allow.end(), a0), 0);
   EXPECT_EQ(allow.back(), "skip-md");
@@ -259,26 +261,32 @@ TEST_F(SecretConfigTest, PerRuleAllowRules) {
 )",
                               "x");
   const Rule& r = c.rules.back();
-  EXPECT_EQ(r.allow, (std::vector<std::string>{"acme_0{16}"}));
-  // No path of its own: every path but the allowed ones.
-  EXPECT_TRUE(Search(r.path, "src/app.js"));
-  EXPECT_TRUE(Search(r.path, "src/vendor/app.js"));  // '^vendor/' is anchored
-  EXPECT_FALSE(Search(r.path, "test/fixtures/a.json"));
-  EXPECT_FALSE(Search(r.path, "vendor/lib.js"));
-  EXPECT_FALSE(Search(r.path, "Gemfile.lock"));
+  // Kept as written, on the rule itself (the engine applies them: tests/unit/secrets_engine_test.cpp).
+  ASSERT_EQ(r.allow_rules.size(), 3u);
+  EXPECT_EQ(r.allow_rules[0].id, "doc-value");
+  EXPECT_EQ(r.allow_rules[0].regex, "acme_0{16}");
+  EXPECT_EQ(r.allow_rules[0].path, "");
+  EXPECT_EQ(r.allow_rules[1].path, "(^|/)fixtures/");
+  EXPECT_TRUE(Search(r.allow_rules[2].path, "vendor/lib.js"));
+  EXPECT_TRUE(Search(r.allow_rules[2].path, "Gemfile.lock"));
+  EXPECT_FALSE(Search(r.allow_rules[2].path, "src/vendor/app.js"));  // '^vendor/' is anchored
+  EXPECT_EQ(r.path, "");  // the rule's own scope is untouched
   // Per-rule allow rules do not leak into the global list.
   EXPECT_EQ(AllowIds(c.allow_rules), AllowIds(BuiltinAllowRules()));
 
-  // Both regex and path inside a rule cannot be expressed by Rule: refused, not half-applied.
-  EXPECT_HAS(ErrorOf(R"(rules:
+  // Both regex and path inside a rule: both must hold, as for a global allow rule.
+  const Config both = LoadConfig(R"(rules:
   - id: acme
     regex: 'acme_[a-z0-9]{16}'
     allow-rules:
       - id: both
         regex: 'x'
         path: 'y'
-)"),
-             "cfg.yaml:5: rule \"acme\": allow rule \"both\" has both regex and path");
+)",
+                                 "x");
+  ASSERT_EQ(both.rules.back().allow_rules.size(), 1u);
+  EXPECT_EQ(both.rules.back().allow_rules[0].regex, "x");
+  EXPECT_EQ(both.rules.back().allow_rules[0].path, "y");
 }
 
 TEST_F(SecretConfigTest, GlobalAllowRules) {

@@ -141,6 +141,46 @@ TEST(SecretEngine, AllowRulesPathScopesAndInlineIgnores) {
   EXPECT_EQ(Scan(*e, "a", "k=" + Key() + " # customs:ignored\n", 4).size(), 1u);  // not the marker
 }
 
+TEST(SecretEngine, PerRuleAllowRulesByValuePathOrBoth) {
+  cs::Config c;
+  auto r = MakeRule("akid", R"(\b(?<secret>AKIA[0-9A-Z]{16})\b)");
+  r.allow_rules.push_back({"value", "", "^AKIA0{16}$", ""});
+  r.allow_rules.push_back({"path", "", "", "(^|/)fixtures/"});
+  r.allow_rules.push_back({"both", "", "^AKIA1{16}$", "\\.example$"});
+  c.rules.push_back(r);
+  c.rules.push_back(MakeRule("other", R"(\b(?<secret>AKIA[0-9A-Z]{16})\b)"));  // same pattern, no allow rules
+  auto e = cs::Engine::Build(c);
+  auto ids = [&](std::string_view path, const std::string& data) {
+    std::vector<std::string> out;
+    for (const auto& f : Scan(*e, path, data, 7)) out.push_back(f.rule);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids("a", Key() + "\n"), (V{"akid", "other"}));
+  EXPECT_EQ(ids("a", "AKIA" + std::string(16, '0') + "\n"), V{"other"});            // value
+  EXPECT_EQ(ids("x/fixtures/k", Key() + "\n"), V{"other"});                          // path
+  EXPECT_EQ(ids("k.example", "AKIA" + std::string(16, '1') + "\n"), V{"other"});     // both hold
+  EXPECT_EQ(ids("k.txt", "AKIA" + std::string(16, '1') + "\n"), (V{"akid", "other"}));  // only the value
+  EXPECT_EQ(ids("k.example", Key() + "\n"), (V{"akid", "other"}));                   // only the path
+}
+
+TEST(SecretEngine, GenericMatchYieldsToAnOverlappingSpecificOne) {
+  cs::Config c;
+  c.rules.push_back(MakeRule("akid", R"(\b(?<secret>AKIA[0-9A-Z]{16})\b)"));
+  auto g = MakeRule("generic", R"(secret\s*=\s*(?<secret>[A-Za-z0-9]{16,64}))");
+  g.category = "Generic";
+  c.rules.push_back(g);
+  auto e = cs::Engine::Build(c);
+  // Overlapping: only the specific rule. Apart: both.
+  auto one = Scan(*e, "a", "secret = " + Key() + "\n", 64);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].rule, "akid");
+  auto two = Scan(*e, "a", "secret = Zq8Xw3Vr9Tn2Lp5K\nid=" + Key() + "\n", 64);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].rule, "generic");
+  EXPECT_EQ(two[1].rule, "akid");
+}
+
 TEST(SecretEngine, KeywordsEntropyAndTextOnly) {
   auto e = cs::Engine::Build(TestConfig());
   EXPECT_TRUE(Scan(*e, "a", "tok_aaaaaaaaaaaaaaaaaaaaaaaa\n", 64).empty()) << "entropy too low";

@@ -1,0 +1,142 @@
+// Misconfigurations: every configuration file is parsed by its front end (misconfig/frontends/),
+// and every check of a document's kind runs on every document of it. Files are independent, so they
+// are parsed and checked in parallel; results are merged in file order.
+#include "detectors/misconfig.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+#include <tuple>
+
+#include <spdlog/spdlog.h>
+
+#include "detectors/detector.h"
+#include "misconfig/document.h"
+
+namespace customs {
+
+namespace {
+
+struct FileOutcome {
+  std::vector<MisconfigFinding> findings;
+  std::vector<Diagnostic> diagnostics;
+  bool is_config = false;
+  std::string kind;
+  int checks = 0;
+};
+
+void CheckDocuments(const misconfig::ParseResult& parsed, const std::vector<misconfig::Check>& checks, int layer,
+                    const std::string& path, FileOutcome& out) {
+  for (const auto& p : parsed.problems)
+    out.diagnostics.push_back({p.line > 0 ? p.path + ":" + std::to_string(p.line) : p.path, p.message});
+  for (const auto& doc : parsed.documents) {
+    out.is_config = true;
+    out.kind = std::string(misconfig::DocKindName(doc.kind));
+    for (const auto& check : checks) {
+      if (check.kind != doc.kind) continue;
+      ++out.checks;
+      std::string error;
+      std::vector<misconfig::Violation> vs;
+      try {
+        vs = misconfig::Evaluate(check, doc, &error);
+      } catch (const std::exception& e) {  // Evaluate promises not to throw; a bug must not end the scan
+        error = e.what();
+      }
+      if (!error.empty())
+        out.diagnostics.push_back({path, "check " + check.id + " could not be evaluated: " + error});
+      for (const auto& v : vs) {
+        MisconfigFinding f;
+        f.check_id = check.id;
+        f.title = check.title;
+        f.severity = check.severity;
+        f.description = check.description;
+        f.remediation = check.remediation;
+        f.references = check.references;
+        f.kind = out.kind;
+        f.path = path;
+        f.line = v.line;
+        f.end_line = std::max(v.end_line, v.line);
+        f.layer = layer;
+        f.message = v.message.empty() ? check.title : v.message;
+        out.findings.push_back(std::move(f));
+      }
+    }
+  }
+}
+
+class MisconfigDetector final : public Detector {
+ public:
+  std::string_view Name() const override { return "misconfig"; }
+  std::string_view Scanner() const override { return "misconfig"; }
+  void Detect(const DetectOptions& opts, ScanResult& result) const override {
+    auto in = std::static_pointer_cast<const MisconfigInput>(opts.misconfig_input);
+    if (in) DetectMisconfigurations(*in, result);
+  }
+};
+
+}  // namespace
+
+void DetectMisconfigurations(const MisconfigInput& in, ScanResult& result) {
+  result.misconfig_scanned = true;
+  std::vector<FileOutcome> outcomes(in.files.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < in.files.size(); i = next++) {
+      const MisconfigFile& file = in.files[i];
+      if (!file.content) continue;
+      misconfig::ParseResult parsed;
+      try {
+        parsed = misconfig::ParseAny(file.path, *file.content);
+      } catch (const std::exception& e) {  // front ends promise not to throw; never fatal for the scan
+        parsed.problems.push_back({file.path, 0, e.what()});
+      }
+      CheckDocuments(parsed, in.checks, file.layer, file.path, outcomes[i]);
+    }
+  };
+  unsigned n = in.threads ? in.threads : std::max(1u, std::thread::hardware_concurrency());
+  n = unsigned(std::min<size_t>(n, in.files.size()));
+  if (n <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < n; ++t) pool.emplace_back(work);
+    for (auto& t : pool) t.join();
+  }
+  if (in.image_config && !result.inventory.artifact.config_json.empty()) {
+    FileOutcome o;
+    misconfig::ParseResult parsed;
+    try {
+      parsed = misconfig::ParseImageConfig(result.inventory.artifact.config_json);
+    } catch (const std::exception& e) {
+      parsed.problems.push_back({"image-config", 0, e.what()});
+    }
+    CheckDocuments(parsed, in.checks, -1, "image-config", o);
+    outcomes.push_back(std::move(o));
+  }
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    auto& o = outcomes[i];
+    for (auto& d : o.diagnostics) {
+      spdlog::warn("{}: {}", d.where, d.message);
+      result.inventory.diagnostics.push_back(std::move(d));
+    }
+    if (o.is_config) {
+      MisconfigTarget t;
+      t.path = i < in.files.size() ? in.files[i].path : "image-config";
+      t.kind = o.kind;
+      t.layer = i < in.files.size() ? in.files[i].layer : -1;
+      t.checks = o.checks;
+      result.misconfig_targets.push_back(std::move(t));
+    }
+    for (auto& f : o.findings) result.misconfigs.push_back(std::move(f));
+  }
+  std::sort(result.misconfig_targets.begin(), result.misconfig_targets.end(),
+            [](const MisconfigTarget& a, const MisconfigTarget& b) { return std::tie(a.path, a.layer) < std::tie(b.path, b.layer); });
+  std::stable_sort(result.misconfigs.begin(), result.misconfigs.end(), [](const MisconfigFinding& a, const MisconfigFinding& b) {
+    return std::tie(a.path, a.layer, a.line, a.check_id, a.end_line) < std::tie(b.path, b.layer, b.line, b.check_id, b.end_line);
+  });
+}
+
+std::unique_ptr<Detector> MakeDetector_misconfig() { return std::make_unique<MisconfigDetector>(); }
+
+}  // namespace customs
