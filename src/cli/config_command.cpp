@@ -41,12 +41,6 @@ struct ConfigFlags {
   unsigned threads = 0;
 };
 
-std::string FormatList() {
-  std::string s;
-  for (const auto& e : ReporterRegistry()) s += (s.empty() ? "" : "|") + std::string(e.format);
-  return s;
-}
-
 std::shared_ptr<const std::string> ReadSmallFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw IoError(p.string(), std::strerror(errno));
@@ -126,22 +120,7 @@ int RunConfig(const ConfigFlags& f) {
 
   // Checks first: a broken user check fails before any file is read.
   auto in = std::make_shared<MisconfigInput>();
-  if (!f.skip_builtin) in->checks = misconfig::BuiltinChecks();
-  std::set<std::string> ids;
-  for (const auto& c : in->checks) ids.insert(c.id);
-  for (const auto& dir : f.check_dirs) {
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) throw UsageError("--checks: " + dir + ": no such file or directory");
-    auto loaded = fs::is_directory(dir, ec) ? misconfig::LoadChecksFromDir(dir)
-                                             : misconfig::LoadChecksFromText(ReadSmallFile(dir)->c_str(), dir);
-    for (auto& c : loaded) {
-      if (!ids.insert(c.id).second)
-        throw UsageError(c.source + ":" + std::to_string(c.source_line) + ": check id " + c.id +
-                         " is already defined (by a built-in check or another user check)");
-      in->checks.push_back(std::move(c));
-    }
-  }
-  if (in->checks.empty()) throw UsageError("no checks to run (--skip-builtin without --checks)");
+  in->checks = misconfig::LoadCheckSet(f.skip_builtin, f.check_dirs);
 
   PolicyOptions policy;
   if (!f.policy_file.empty()) policy = LoadPolicyFile(f.policy_file, policy);

@@ -62,7 +62,12 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
                                                                       : secrets::LoadConfigFile(req.secret_config));
     groups.push_back(AnalyzerGroup::kSecret);
   }
-  if (HasScanner(req, "misconfig")) groups.push_back(AnalyzerGroup::kConfig);
+  // Misconfiguration checks too: a broken user check fails before the scan.
+  std::vector<misconfig::Check> checks;
+  if (HasScanner(req, "misconfig")) {
+    checks = misconfig::LoadCheckSet(req.skip_builtin_checks, req.check_dirs);
+    groups.push_back(AnalyzerGroup::kConfig);
+  }
   AnalyzerConfig acfg;
   acfg.secret_engine = secret_engine;
   auto owned = MakeAnalyzers(groups, acfg);
@@ -91,7 +96,7 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
     // Configuration files the walker kept (analyzers/misconfig_files.cpp), plus the image config.
     auto in = std::make_shared<MisconfigInput>();
     in->files = CollectMisconfigFiles(scans, src.artifact.type == ArtifactType::kContainerImage);
-    in->checks = misconfig::BuiltinChecks();
+    in->checks = std::move(checks);
     in->threads = req.threads;
     DetectOptions dopts;
     dopts.misconfig_input = in;

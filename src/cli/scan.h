@@ -23,6 +23,8 @@ struct ScanRequest {
   std::string db_path;                           // --db (default: db::DefaultDatabasePath())
   double db_max_age_days = 30;                   // --db-max-age: warn when the database is older
   std::string secret_config;                     // --secret-config (empty: built-in rules only)
+  std::vector<std::string> check_dirs;           // --checks: user misconfiguration checks
+  bool skip_builtin_checks = false;              // --skip-builtin
 };
 
 bool HasScanner(const ScanRequest& req, std::string_view name);

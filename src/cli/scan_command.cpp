@@ -63,6 +63,8 @@ struct CommonFlags {
   double max_ratio = 0;
   unsigned threads = 0;
   std::string secret_config;
+  std::vector<std::string> check_dirs;
+  bool skip_builtin_checks = false;
   bool show_secrets = false;
 };
 
@@ -88,6 +90,9 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& f) {
                   "and spdx-json)");
   cmd->add_option("--secret-config", f.secret_config,
                   "secret scanner config YAML (custom rules, allow rules; default ./customs-secret.yaml when present)");
+  cmd->add_option("--checks", f.check_dirs, "with --scanners misconfig: user checks, a directory of check files or one "
+                  "file; repeatable (docs/checks.md)")->type_size(1)->expected(1);
+  cmd->add_flag("--skip-builtin", f.skip_builtin_checks, "with --scanners misconfig: run only the checks given with --checks");
   cmd->add_flag("--show-secrets", f.show_secrets, "print secret values in full in reports (default: masked)");
   cmd->add_option("--db", f.db_path, "vulnerability database (default ~/.cache/customs/db/customs.db)");
   cmd->add_option("--db-max-age", f.db_max_age, "warn when the database is older than DAYS (default 30)");
@@ -219,6 +224,10 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
     req.scanners.clear();  // as Trivy: the SBOM formats list what the artifact carries
   }
   req.secret_config = f.secret_config;
+  req.check_dirs = f.check_dirs;
+  req.skip_builtin_checks = f.skip_builtin_checks;
+  if ((!req.check_dirs.empty() || req.skip_builtin_checks) && !HasScanner(req, "misconfig"))
+    throw UsageError("--checks and --skip-builtin need --scanners misconfig");
   if (req.secret_config.empty() && Exists("customs-secret.yaml")) req.secret_config = "customs-secret.yaml";
   req.db_path = f.db_path;
   req.db_max_age_days = f.db_max_age;

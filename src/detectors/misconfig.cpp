@@ -19,6 +19,7 @@ namespace customs {
 namespace {
 
 struct FileOutcome {
+  misconfig::ParseResult parsed;  // kept only when a `scope: all` check needs every document
   std::vector<MisconfigFinding> findings;
   std::vector<Diagnostic> diagnostics;
   bool is_config = false;
@@ -26,6 +27,25 @@ struct FileOutcome {
   int checks = 0;
 };
 
+MisconfigFinding MakeFinding(const misconfig::Check& check, const misconfig::Violation& v, const std::string& kind,
+                             const std::string& path, int layer) {
+  MisconfigFinding f;
+  f.check_id = check.id;
+  f.title = check.title;
+  f.severity = check.severity;
+  f.description = check.description;
+  f.remediation = check.remediation;
+  f.references = check.references;
+  f.kind = kind;
+  f.path = path;
+  f.line = v.line;
+  f.end_line = std::max(v.end_line, v.line);
+  f.layer = layer;
+  f.message = v.message.empty() ? check.title : v.message;
+  return f;
+}
+
+// Runs the document-scope checks on each document of one file.
 void CheckDocuments(const misconfig::ParseResult& parsed, const std::vector<misconfig::Check>& checks, int layer,
                     const std::string& path, FileOutcome& out) {
   for (const auto& p : parsed.problems)
@@ -34,7 +54,7 @@ void CheckDocuments(const misconfig::ParseResult& parsed, const std::vector<misc
     out.is_config = true;
     out.kind = std::string(misconfig::DocKindName(doc.kind));
     for (const auto& check : checks) {
-      if (check.kind != doc.kind) continue;
+      if (check.kind != doc.kind || check.scope != misconfig::Check::Scope::kDocument) continue;
       ++out.checks;
       std::string error;
       std::vector<misconfig::Violation> vs;
@@ -45,22 +65,42 @@ void CheckDocuments(const misconfig::ParseResult& parsed, const std::vector<misc
       }
       if (!error.empty())
         out.diagnostics.push_back({path, "check " + check.id + " could not be evaluated: " + error});
-      for (const auto& v : vs) {
-        MisconfigFinding f;
-        f.check_id = check.id;
-        f.title = check.title;
-        f.severity = check.severity;
-        f.description = check.description;
-        f.remediation = check.remediation;
-        f.references = check.references;
-        f.kind = out.kind;
-        f.path = path;
-        f.line = v.line;
-        f.end_line = std::max(v.end_line, v.line);
-        f.layer = layer;
-        f.message = v.message.empty() ? check.title : v.message;
-        out.findings.push_back(std::move(f));
+      for (const auto& v : vs) out.findings.push_back(MakeFinding(check, v, out.kind, path, layer));
+    }
+  }
+}
+
+// Runs the `scope: all` checks once over the documents of every file; each finding goes to the outcome
+// of the file its node is in.
+void CheckAllDocuments(const std::vector<misconfig::Check>& checks, const std::vector<std::string>& paths,
+                       const std::vector<int>& layers, std::vector<FileOutcome>& outcomes) {
+  std::vector<const misconfig::Document*> docs;
+  std::vector<size_t> owner;  // docs[k] belongs to outcomes[owner[k]]
+  for (size_t i = 0; i < outcomes.size(); ++i)
+    for (const auto& d : outcomes[i].parsed.documents) {
+      docs.push_back(&d);
+      owner.push_back(i);
+    }
+  for (const auto& check : checks) {
+    if (check.scope != misconfig::Check::Scope::kAll) continue;
+    std::vector<bool> counted(outcomes.size(), false);
+    for (size_t k = 0; k < docs.size(); ++k)
+      if (docs[k]->kind == check.kind && !counted[owner[k]]) {
+        counted[owner[k]] = true;
+        ++outcomes[owner[k]].checks;
       }
+    std::string error;
+    std::vector<misconfig::Violation> vs;
+    try {
+      vs = misconfig::EvaluateAll(check, docs, &error);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    if (!error.empty() && !outcomes.empty())
+      outcomes.front().diagnostics.push_back({"checks", "check " + check.id + " could not be evaluated: " + error});
+    for (const auto& v : vs) {
+      const size_t i = owner[static_cast<size_t>(v.document)];
+      outcomes[i].findings.push_back(MakeFinding(check, v, outcomes[i].kind, paths[i], layers[i]));
     }
   }
 }
@@ -79,6 +119,9 @@ class MisconfigDetector final : public Detector {
 
 void DetectMisconfigurations(const MisconfigInput& in, ScanResult& result) {
   result.misconfig_scanned = true;
+  const bool keep_documents = std::any_of(in.checks.begin(), in.checks.end(), [](const misconfig::Check& c) {
+    return c.scope == misconfig::Check::Scope::kAll;
+  });
   std::vector<FileOutcome> outcomes(in.files.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
@@ -92,6 +135,7 @@ void DetectMisconfigurations(const MisconfigInput& in, ScanResult& result) {
         parsed.problems.push_back({file.path, 0, e.what()});
       }
       CheckDocuments(parsed, in.checks, file.layer, file.path, outcomes[i]);
+      if (keep_documents) outcomes[i].parsed = std::move(parsed);
     }
   };
   unsigned n = in.threads ? in.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -112,7 +156,17 @@ void DetectMisconfigurations(const MisconfigInput& in, ScanResult& result) {
       parsed.problems.push_back({"image-config", 0, e.what()});
     }
     CheckDocuments(parsed, in.checks, -1, "image-config", o);
+    if (keep_documents) o.parsed = std::move(parsed);
     outcomes.push_back(std::move(o));
+  }
+  if (keep_documents) {
+    std::vector<std::string> paths;
+    std::vector<int> layers;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      paths.push_back(i < in.files.size() ? in.files[i].path : "image-config");
+      layers.push_back(i < in.files.size() ? in.files[i].layer : -1);
+    }
+    CheckAllDocuments(in.checks, paths, layers, outcomes);
   }
   for (size_t i = 0; i < outcomes.size(); ++i) {
     auto& o = outcomes[i];

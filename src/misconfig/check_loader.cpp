@@ -1,6 +1,5 @@
 // The check loader (check.h): check files (YAML) in, compiled checks out; and Evaluate, which runs a
 // check's expressions on a document and turns the result into violations with lines.
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/yaml_documents.h"
@@ -151,7 +151,7 @@ class FileLoader {
     if (!n.IsMap()) Fail(source_, n, "a check must be a map (id, title, severity, kind, deny, ...)");
     static const std::set<std::string> kKeys = {"id",         "title",     "severity", "kind",
                                                 "description", "remediation", "references", "variables",
-                                                "deny",       "message"};
+                                                "deny",       "message",  "scope"};
     std::map<std::string, YAML::Node> fields;
     for (const auto& kv : n) {
       if (!kv.first.IsScalar()) Fail(source_, kv.first, "check keys must be strings");
@@ -176,6 +176,11 @@ class FileLoader {
     const std::string kind = Scalar(fields["kind"], "kind");
     if (!ParseKind(kind, &c.kind))
       Fail(source_, fields["kind"], "bad kind '" + kind + "' (dockerfile, kubernetes, compose or imageconfig)");
+    if (fields.count("scope")) {
+      const std::string scope = Scalar(fields["scope"], "scope");
+      if (scope == "all") c.scope = Check::Scope::kAll;
+      else if (scope != "document") Fail(source_, fields["scope"], "bad scope '" + scope + "' (document or all)");
+    }
     if (fields.count("description")) c.description = Scalar(fields["description"], "description");
     if (fields.count("remediation")) c.remediation = Scalar(fields["remediation"], "remediation");
     if (fields.count("references")) {
@@ -270,21 +275,55 @@ std::vector<Check> LoadChecksFromDir(const std::string& dir) {
   return out;
 }
 
-std::vector<Violation> Evaluate(const Check& check, const Document& doc, std::string* error) {
-  std::vector<Violation> out;
+std::vector<Check> LoadCheckSet(bool skip_builtin, const std::vector<std::string>& paths) {
+  std::vector<Check> out;
+  if (!skip_builtin) out = BuiltinChecks();
+  std::set<std::string> ids;
+  for (const Check& c : out) ids.insert(c.id);
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw UsageError("--checks: " + path + ": no such file or directory");
+    std::vector<Check> loaded;
+    if (fs::is_directory(path, ec)) {
+      loaded = LoadChecksFromDir(path);
+    } else {
+      if (fs::file_size(path, ec) > (4u << 20)) throw UsageError("--checks: " + path + ": larger than 4 MiB");
+      std::ifstream in(path, std::ios::binary);
+      if (!in) throw UsageError("--checks: " + path + ": cannot read");
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      loaded = LoadChecksFromText(ss.str(), path);
+    }
+    for (Check& c : loaded) {
+      if (!ids.insert(c.id).second)
+        throw UsageError(c.source + ":" + std::to_string(c.source_line) + ": check id " + c.id +
+                         " is already defined (by a built-in check or another user check)");
+      out.push_back(std::move(c));
+    }
+  }
+  if (out.empty()) throw UsageError("no checks to run (--skip-builtin without --checks)");
+  return out;
+}
+
+namespace {
+
+// One evaluation of a check's deny (and message) expressions against `object`. Violations point at the
+// element's node, else at (fallback_line, fallback_end); `nodes` receives, per violation, the document
+// node it points at (nullptr when the element is computed).
+bool RunCheck(const Check& check, const Val& object, int fallback_line, int fallback_end,
+              std::vector<Violation>& out, std::vector<const Value*>& nodes, std::string* error) {
   auto fail = [&](const std::string& what) {
     if (error) *error = check.id + ": " + what;
-    return std::vector<Violation>{};
+    out.clear();
+    nodes.clear();
+    return false;
   };
-  if (error) error->clear();
   if (!check.compiled) return fail("check is not compiled");
-  if (check.kind != doc.kind) return out;
   const CompiledCheck& cc = *check.compiled;
   lang::EvalContext ctx;
-  ctx.object = Val::FromDoc(doc.root);
+  ctx.object = object;
   ctx.variables = &cc.variables;
   const Val r = lang::Eval(cc.deny, ctx);
-  const int doc_line = DocLine(doc);
   auto message_for = [&](const Val& item, std::string* msg) -> bool {
     if (!cc.has_message) { *msg = check.title; return true; }
     ctx.item = item;  // the step budget is shared with deny: all messages of one evaluation are bounded too
@@ -298,14 +337,15 @@ std::vector<Violation> Evaluate(const Check& check, const Document& doc, std::st
   switch (r.kind) {
     case Val::Kind::kError: return fail("deny: " + std::string(r.str()));
     case Val::Kind::kBool: {
-      if (!r.b) return out;
+      if (!r.b) return true;
       Violation v;
       v.check = &check;
-      v.line = doc_line;
-      v.end_line = std::max(doc_line, doc.root.end_line);
+      v.line = fallback_line;
+      v.end_line = std::max(fallback_line, fallback_end);
       message_for(Val::Null(), &v.message);
       out.push_back(std::move(v));
-      return out;
+      nodes.push_back(nullptr);
+      return true;
     }
     case Val::Kind::kList: {
       for (size_t k = 0; k < r.size(); ++k) {
@@ -325,16 +365,66 @@ std::vector<Violation> Evaluate(const Check& check, const Document& doc, std::st
           }
         }
         if (at.kind == Val::Kind::kOptional && at.has_value()) at = at.value();
-        v.line = at.line ? at.line : doc_line;
+        v.line = at.line ? at.line : fallback_line;
         v.end_line = at.line ? std::max(at.line, at.end_line) : v.line;
         if (!have_msg) message_for(e, &v.message);
         out.push_back(std::move(v));
+        nodes.push_back(at.doc());
       }
-      return out;
+      return true;
     }
     default:
       return fail("deny evaluates to " + std::string(lang::TypeName(r)) + ", not bool or list");
   }
+}
+
+void IndexNodes(const Value& v, int doc, std::unordered_map<const Value*, int>& index) {
+  index.emplace(&v, doc);
+  for (const Value& c : v.items) IndexNodes(c, doc, index);
+}
+
+}  // namespace
+
+std::vector<Violation> Evaluate(const Check& check, const Document& doc, std::string* error) {
+  std::vector<Violation> out;
+  std::vector<const Value*> nodes;
+  if (error) error->clear();
+  if (check.kind != doc.kind) return out;
+  const int doc_line = DocLine(doc);
+  RunCheck(check, Val::FromDoc(doc.root), doc_line, doc.root.end_line, out, nodes, error);
+  return out;
+}
+
+std::vector<Violation> EvaluateAll(const Check& check, const std::vector<const Document*>& docs, std::string* error) {
+  std::vector<Violation> out;
+  std::vector<const Value*> nodes;
+  if (error) error->clear();
+  std::vector<Val> items;
+  std::vector<int> positions;  // items[k] is docs[positions[k]]
+  for (size_t k = 0; k < docs.size(); ++k) {
+    const Document& d = *docs[k];
+    if (d.kind != check.kind) continue;
+    items.push_back(Val::Map({{Val::String("path"), Val::String(d.path)},
+                              {Val::String("index"), Val::Int(d.index)},
+                              {Val::String("object"), Val::FromDoc(d.root)}}));
+    positions.push_back(static_cast<int>(k));
+  }
+  if (items.empty()) return out;
+  const Val object = Val::Map({{Val::String("documents"), Val::List(std::move(items))}});
+  if (!RunCheck(check, object, 0, 0, out, nodes, error)) return out;
+  std::unordered_map<const Value*, int> index;
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (index.empty())
+      for (int p : positions) IndexNodes(docs[p]->root, p, index);
+    const auto it = nodes[k] ? index.find(nodes[k]) : index.end();
+    if (it == index.end()) {
+      if (error) *error = check.id + ": deny: element " + std::to_string(k) + " does not point at a node of a document (scope: all)";
+      return {};
+    }
+    out[k].document = it->second;
+    if (out[k].line == 0) out[k].line = out[k].end_line = DocLine(*docs[it->second]);
+  }
+  return out;
 }
 
 }  // namespace customs::misconfig

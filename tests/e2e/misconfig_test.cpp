@@ -224,6 +224,46 @@ TEST(Misconfig, FsScannerMisconfig) {
   // Not a default scanner.
   json plain = RunJson({"fs", Corpus(), "--scanners", "secret", "-f", "json"});
   EXPECT_TRUE(Findings(plain).empty());
+  // User checks work on fs as on config; without --scanners misconfig they are a usage error.
+  const std::string user = ct::SourceDir() + "/tests/misconfig/user-checks";
+  json only = RunJson({"fs", Corpus(), "--scanners", "misconfig", "--skip-builtin", "--checks", user, "-f", "json"});
+  auto mine = Findings(only);
+  EXPECT_EQ(Count(only), 1u);
+  EXPECT_EQ(mine["kubernetes/configmap-debug.yaml"], std::multiset<std::string>{"ACME-001@8"});
+  ct::RunResult no = ct::RunCustoms({"fs", Corpus(), "--checks", user});
+  EXPECT_EQ(no.exit_code, 2) << no.Describe();
+  EXPECT_NE(no.err.find("--checks and --skip-builtin need --scanners misconfig"), std::string::npos) << no.err;
+  ct::RunResult broken = ct::RunCustoms({"fs", Corpus(), "--scanners", "misconfig", "--checks",
+                                         ct::SourceDir() + "/tests/misconfig/broken-checks"});
+  EXPECT_EQ(broken.exit_code, 2) << broken.Describe();
+  EXPECT_NE(broken.err.find("broken-checks/typo.yaml:7:"), std::string::npos) << broken.err;
+}
+
+// CKS-038 (scope: all) sees the manifests of a scan together: a Namespace is reported in its own file
+// unless a NetworkPolicy of it is in any scanned file.
+TEST(Misconfig, NetworkPolicyPresenceSpansFiles) {
+  ct::TempDir d;
+  ct::WriteFile(d / "app.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ops\n---\n"
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n");
+  auto ids = [](const json& report) {
+    std::multiset<std::string> out;
+    for (const auto& [file, set] : Findings(report))
+      for (const auto& f : set)
+        if (f.rfind("CKS-038@", 0) == 0) out.insert(file + ":" + f);
+    return out;
+  };
+  EXPECT_EQ(ids(RunJson({"config", d.path(), "-f", "json"})),
+            (std::multiset<std::string>{"app.yaml:CKS-038@1", "app.yaml:CKS-038@6"}));
+  ct::WriteFile(d / "policy/shop.yaml",
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\n"
+                "spec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n");
+  EXPECT_EQ(ids(RunJson({"config", d.path(), "-f", "json"})), (std::multiset<std::string>{"app.yaml:CKS-038@6"}));
+  EXPECT_EQ(ids(RunJson({"fs", d.path(), "--scanners", "misconfig", "-f", "json"})),
+            (std::multiset<std::string>{"app.yaml:CKS-038@6"}));
+  // One file alone cannot see the policy.
+  EXPECT_EQ(ids(RunJson({"config", d / "app.yaml", "-f", "json"})).size(), 2u);
 }
 
 TEST(Misconfig, ImageScannerChecksFilesAndTheImageConfig) {

@@ -263,6 +263,79 @@ TEST(MisconfigChecks, EvaluationErrorsAreReturnedNotThrown) {
   EXPECT_EQ(error, "T-1: deny: variables.v: no such key: 'x' (column 8)");
 }
 
+// scope: all: one evaluation over every document of the kind; findings name the document they are in.
+TEST(MisconfigChecks, ScopeAllSeesEveryDocumentAndAttributesFindings) {
+  EXPECT_EQ(One(std::string(kHeader) + "deny: 'false'\n").scope, Check::Scope::kDocument);
+  EXPECT_NE(ErrorOf(std::string(kHeader) + "scope: some\ndeny: 'false'\n").find("c.yaml:5: bad scope 'some' (document or all)"),
+            std::string::npos);
+  const Check all = One(std::string(kHeader) + "scope: all\n"
+                        "deny: \"object.documents.filter(d, d.object.kind == 'Deployment').map(d, {'at': d.object.spec, 'message': d.path})\"\n");
+  ASSERT_EQ(all.scope, Check::Scope::kAll);
+  Document a = Deployment();
+  Document b = Deployment();
+  b.path = "k8s/other.yaml";
+  Document c;  // another kind: not in `object`
+  c.kind = DocKind::kCompose;
+  c.path = "compose.yaml";
+  c.root = Value::Map(1);
+  std::string error;
+  const std::vector<Violation> v = EvaluateAll(all, {&c, &a, &b}, &error);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].document, 1);
+  EXPECT_EQ(v[0].message, "k8s/app.yaml");
+  EXPECT_EQ(v[0].line, 4);
+  EXPECT_EQ(v[1].document, 2);
+  EXPECT_EQ(v[1].message, "k8s/other.yaml");
+  // Elements that are not document nodes cannot be placed in a file: an error, no finding.
+  EXPECT_TRUE(EvaluateAll(One(std::string(kHeader) + "scope: all\ndeny: \"['x']\"\n"), {&a}, &error).empty());
+  EXPECT_EQ(error, "T-1: deny: element 0 does not point at a node of a document (scope: all)");
+  EXPECT_TRUE(EvaluateAll(One(std::string(kHeader) + "scope: all\ndeny: 'true'\n"), {&a}, &error).empty());
+  EXPECT_EQ(error, "T-1: deny: element 0 does not point at a node of a document (scope: all)");
+  EXPECT_TRUE(EvaluateAll(all, {&c}, &error).empty());
+  EXPECT_EQ(error, "");
+}
+
+// The built-in CKS-038 on real manifests: a Namespace the manifests define is reported unless a
+// NetworkPolicy of that namespace is among the documents, whichever file it is in; namespaces only used
+// by workloads are not (their policies live elsewhere).
+TEST(MisconfigChecks, NetworkPolicyPresenceAcrossFiles) {
+  const Check* np = nullptr;
+  for (const Check& c : BuiltinChecks())
+    if (c.id == "CKS-038") np = &c;
+  ASSERT_NE(np, nullptr);
+  const ParseResult app = ParseConfig(DocKind::kKubernetes, "app.yaml",
+                                      "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n"
+                                      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n---\n"
+                                      "apiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: elsewhere}\n---\n"
+                                      "apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n");
+  const ParseResult pol = ParseConfig(DocKind::kKubernetes, "policy.yaml",
+                                      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                                      "metadata: {name: deny, namespace: shop}\nspec: {podSelector: {}}\n---\n"
+                                      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                                      "metadata: {name: deny}\nspec: {podSelector: {}}\n");
+  ASSERT_EQ(app.documents.size(), 4u);
+  ASSERT_EQ(pol.documents.size(), 2u);
+  std::vector<const Document*> docs;
+  for (const auto& d : app.documents) docs.push_back(&d);
+  std::string error;
+  std::vector<Violation> v = EvaluateAll(*np, docs, &error);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].line, 1);
+  EXPECT_EQ(v[0].document, 0);
+  EXPECT_EQ(v[0].message, "Namespace 'shop' has no NetworkPolicy among the scanned manifests");
+  EXPECT_EQ(v[1].line, 13);
+  EXPECT_EQ(v[1].document, 3);
+  docs.push_back(&pol.documents[0]);
+  v = EvaluateAll(*np, docs, &error);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].message, "Namespace 'default' has no NetworkPolicy among the scanned manifests");
+  docs.push_back(&pol.documents[1]);  // no namespace: the default one
+  EXPECT_TRUE(EvaluateAll(*np, docs, &error).empty());
+  EXPECT_EQ(error, "");
+}
+
 TEST(MisconfigChecks, LoadsADirectory) {
   TempDir dir;
   WriteFile(dir / "b.yaml", std::string(kHeader) + "deny: 'true'\n");
