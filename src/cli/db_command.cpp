@@ -15,10 +15,23 @@
 #include "db/schema.h"
 #include "db/update.h"
 #include "db/vulndb.h"
+#include "secrets/config.h"
+#include "secrets/engine.h"
 
 namespace customs {
 
 namespace {
+
+// Beside the database, the compiled Hyperscan database of the built-in secret rules: scans that use the
+// database load it instead of compiling the rules (secrets/engine.cpp). A failure only costs speed.
+void StoreSecretRules(const std::string& db_path, bool quiet) {
+  try {
+    const std::string file = secrets::Engine::StoreCompiled(secrets::DefaultConfig(), db::DatabaseDirectory(db_path));
+    if (!quiet && !file.empty()) std::cerr << "compiled secret rules: " << file << "\n";
+  } catch (const std::exception& e) {
+    if (!quiet) std::cerr << "customs: warning: the compiled secret rules were not stored: " << e.what() << "\n";
+  }
+}
 
 int RunDbBuild(const std::string& from, const std::string& output, bool quiet) {
   db::BuildOptions o;
@@ -27,6 +40,7 @@ int RunDbBuild(const std::string& from, const std::string& output, bool quiet) {
   o.out = &std::cout;
   o.err = quiet ? nullptr : &std::cerr;
   db::BuildDatabase(o);
+  StoreSecretRules(o.output, quiet);
   std::cout.flush();
   if (!std::cout) throw IoError("stdout", "write failed");
   return kExitOk;
@@ -77,6 +91,7 @@ int RunDbUpdate(const std::string& db, const std::string& base_url, const std::s
   UpdateSignals signals;
   try {
     db::UpdateDatabase(o);
+    StoreSecretRules(db.empty() ? db::DefaultDatabasePath() : db, quiet);
   } catch (const Error& e) {
     if (g_update_signal) {
       std::cerr << "customs: error: " << e.what() << "\n";

@@ -58,8 +58,11 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
   std::shared_ptr<const secrets::Engine> secret_engine;
   auto groups = DefaultGroups(req.kind);
   if (HasScanner(req, "secret")) {
+    // The compiled rules may be stored beside the vulnerability database (customs db build).
+    const std::string db_dir = db::DatabaseDirectory(req.db_path.empty() ? db::DefaultDatabasePath() : req.db_path);
     secret_engine = secrets::Engine::Build(req.secret_config.empty() ? secrets::DefaultConfig()
-                                                                      : secrets::LoadConfigFile(req.secret_config));
+                                                                      : secrets::LoadConfigFile(req.secret_config),
+                                           db_dir);
     groups.push_back(AnalyzerGroup::kSecret);
   }
   // Misconfiguration checks too: a broken user check fails before the scan.

@@ -187,6 +187,11 @@ std::string DefaultDatabasePath() {
   return base + "/customs/db/customs.db";
 }
 
+std::string DatabaseDirectory(const std::string& db_path) {
+  const size_t slash = db_path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : db_path.substr(0, slash);
+}
+
 // ---- Connection / Statement ----
 
 Connection::~Connection() {

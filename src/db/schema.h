@@ -40,6 +40,8 @@ std::string NormalizePackage(std::string_view ecosystem_key, std::string_view na
 
 // ${XDG_CACHE_HOME:-~/.cache}/customs/db/customs.db
 std::string DefaultDatabasePath();
+// The directory holding a database file ("." for a bare name): other offline data lives beside it.
+std::string DatabaseDirectory(const std::string& db_path);
 
 // RAII sqlite3 handle.
 class Connection {

@@ -231,13 +231,26 @@ std::string Dump(const std::string& db) {
   return r.out;
 }
 
+// The names in `dir`, leaving out the compiled secret rules an update stores beside the database
+// (secrets-<hash>.hsdb, checked on their own below): what must not be there is a temporary file.
 std::vector<std::string> Names(const std::string& dir) {
   std::vector<std::string> v;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    v.push_back(it->path().filename().string());
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("secrets-", 0) == 0 && name.size() > 5 && name.compare(name.size() - 5, 5, ".hsdb") == 0) continue;
+    v.push_back(name);
+  }
   std::sort(v.begin(), v.end());
   return v;
+}
+
+size_t CompiledSecretRules(const std::string& dir) {
+  size_t n = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    n += it->path().extension() == ".hsdb";
+  return n;
 }
 
 constexpr const char* kFeeds = "alpine,debian,osv-go,kev";
@@ -378,6 +391,7 @@ TEST(DbUpdateE2e, OfflineMirrorBuildsTheSharedVulndata) {
   for (const char* source : {"alpine-secdb", "debian-tracker", "osv-go", "osv-pypi", "rustsec", "kev"})
     EXPECT_NE(info.out.find(source), std::string::npos) << source << "\n" << info.out;
   EXPECT_EQ(Names(d / "x"), std::vector<std::string>{"customs.db"});
+  EXPECT_EQ(CompiledSecretRules(d / "x"), 1u) << "the built-in secret rules, compiled beside the database";
 }
 
 TEST(DbUpdateE2e, UsageErrors) {

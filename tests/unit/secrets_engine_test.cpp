@@ -3,12 +3,16 @@
 // path scopes, inline ignores, entropy, validators and binary files behave as documented.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "secrets/engine.h"
+#include "support/fixtures.h"
 
 namespace cs = customs::secrets;
 
@@ -217,4 +221,49 @@ TEST(SecretEngine, BadPatternsAreUsageErrors) {
   } catch (const customs::Error& err) {
     EXPECT_NE(std::string(err.what()).find("bad"), std::string::npos) << err.what();
   }
+}
+
+// The compiled-database cache: Build(cfg, dir) never writes; StoreCompiled writes one file that the next
+// Build loads (same findings); a damaged file is ignored (compiled as without a cache) and rewritten by
+// the next StoreCompiled; CUSTOMS_NO_SECRET_CACHE turns loading off.
+TEST(SecretEngine, CompiledDatabaseCache) {
+  namespace fs = std::filesystem;
+  customs_test::TempDir d;
+  const std::string dir = d / "db";
+  auto files = [&] {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(e.path());
+    return out;
+  };
+  const std::string text = "x\nkey = " + Key() + "\n";
+  const auto want = Scan(*cs::Engine::Build(TestConfig(), dir), "a.txt", text, 7);
+  ASSERT_EQ(want.size(), 1u);
+  EXPECT_TRUE(files().empty()) << "a scan never writes the cache";
+  const std::string stored = cs::Engine::StoreCompiled(TestConfig(), dir);
+  ASSERT_EQ(files().size(), 1u);
+  const fs::path file = files()[0];
+  EXPECT_EQ(file.string(), stored);
+  EXPECT_EQ(file.extension(), ".hsdb");
+  EXPECT_EQ(Scan(*cs::Engine::Build(TestConfig(), dir), "a.txt", text, 7), want);
+  // Another rule set misses the file (its name is the rules' hash) and still works.
+  cs::Config other = TestConfig();
+  other.rules.pop_back();
+  EXPECT_NE(cs::Engine::StoreCompiled(other, d / "other"), "");
+  EXPECT_NE(fs::path(cs::Engine::StoreCompiled(other, dir)).filename(), file.filename());
+  fs::remove(cs::Engine::StoreCompiled(other, dir));
+  // Damaged: the checksum line no longer matches; the rules are compiled and still find the secret.
+  { std::ofstream(file, std::ios::binary | std::ios::app) << "junk"; }
+  EXPECT_EQ(Scan(*cs::Engine::Build(TestConfig(), dir), "a.txt", text, 7), want);
+  { std::ofstream(file, std::ios::binary | std::ios::trunc) << "sha256:00\nnot a database"; }
+  EXPECT_EQ(Scan(*cs::Engine::Build(TestConfig(), dir), "a.txt", text, 7), want);
+  EXPECT_EQ(cs::Engine::StoreCompiled(TestConfig(), dir), stored);
+  std::ifstream in(file, std::ios::binary);
+  std::string head;
+  std::getline(in, head);
+  EXPECT_EQ(head.rfind("sha256:", 0), 0u);
+  EXPECT_GT(head.size(), 20u);
+  ::setenv("CUSTOMS_NO_SECRET_CACHE", "1", 1);
+  EXPECT_EQ(Scan(*cs::Engine::Build(TestConfig(), dir), "a.txt", text, 7), want);
+  ::unsetenv("CUSTOMS_NO_SECRET_CACHE");
 }
