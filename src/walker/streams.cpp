@@ -30,7 +30,7 @@ namespace customs {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;  // 1 MiB per queued block
-constexpr size_t kQueueDepth = 8;   // at most 8 MiB decompressed in flight per layer
+constexpr size_t kQueueDepth = 4;   // at most 4 MiB decompressed in flight per layer
 
 std::string HumanBytes(uint64_t n) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};

@@ -65,7 +65,7 @@ bool ApplyWhiteoutNaming(FileMeta& m, std::string& reason) {
 constexpr uint64_t kOffloadMaxBytes = 4 << 20;
 // Bytes of file content waiting for or in the hands of helper threads, at most; past it the reading
 // thread does the work itself.
-constexpr uint64_t kMaxInflightBytes = 16 << 20;
+constexpr uint64_t kMaxInflightBytes = 8 << 20;
 
 // One wanted file whose content is in memory: the stream sessions and the per-file analyzers run on it.
 struct FileTask {
