@@ -287,6 +287,8 @@ class EngineImpl final : public Engine {
   }
 
   bool LoadCachedDatabase(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) return false;  // ~0.3 MB expected
     std::ifstream in(path, std::ios::binary);
     if (!in) return false;
     std::ostringstream ss;
