@@ -92,27 +92,6 @@ std::vector<MisconfigFile> CollectFromDisk(const std::string& root) {
   return out;
 }
 
-void WriteReport(const ScanResult& result, const ConfigFlags& f) {
-  auto reporter = MakeReporter(f.format);
-  ReportOptions ro;
-  ro.color = (f.output.empty() || f.output == "-") && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  ro.show_suppressed = f.show_suppressed;
-  std::ostringstream buf;
-  reporter->Write(result, ro, buf);
-  const std::string text = buf.str();
-  if (f.output.empty() || f.output == "-") {
-    std::cout << text;
-    std::cout.flush();
-    if (!std::cout) throw IoError("stdout", "write failed");
-    return;
-  }
-  std::ofstream out(f.output, std::ios::binary | std::ios::trunc);
-  if (!out) throw IoError(f.output, std::strerror(errno));
-  out << text;
-  out.close();
-  if (!out) throw IoError(f.output, "write failed");
-}
-
 int RunConfig(const ConfigFlags& f) {
   InitLogging(f.debug ? LogLevel::kDebug : f.quiet ? LogLevel::kQuiet : LogLevel::kNormal);
   if (!MakeReporter(f.format) || f.format == "cyclonedx" || f.format == "spdx-json")
@@ -147,7 +126,9 @@ int RunConfig(const ConfigFlags& f) {
   DetectMisconfigurations(*in, result);
   for (const auto& w : ApplyFilters(result, policy, ignores, {})) spdlog::warn("{}", w);
   PolicyOutcome outcome = Evaluate(result, policy);
-  WriteReport(result, f);
+  ReportOptions ro;
+  ro.show_suppressed = f.show_suppressed;
+  WriteReport(result, f.format, f.output, ro);
   for (const auto& v : outcome.violations) std::cerr << "customs: " << v << "\n";
   return outcome.exit_code;
 }

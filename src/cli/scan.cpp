@@ -1,7 +1,13 @@
 #include "cli/scan.h"
 
 #include <ctime>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -139,6 +145,31 @@ void DetectVulnerabilities(const ScanRequest& req, ScanResult& result) {
   std::sort(result.vulnerabilities.begin(), result.vulnerabilities.end(), [](const VulnFinding& a, const VulnFinding& b) {
     return std::tie(a.package_index, a.id) < std::tie(b.package_index, b.id);
   });
+}
+
+void WriteReport(const ScanResult& result, const std::string& format, const std::string& output, ReportOptions ro) {
+  auto reporter = MakeReporter(format);
+  if (!reporter) {
+    std::string list;
+    for (const auto& e : ReporterRegistry()) list += (list.empty() ? "" : "|") + std::string(e.format);
+    throw UsageError("--format: unknown format '" + format + "' (one of " + list + ")");
+  }
+  const bool to_stdout = output.empty() || output == "-";
+  ro.color = to_stdout && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  std::ostringstream buf;
+  reporter->Write(result, ro, buf);
+  const std::string text = buf.str();
+  if (to_stdout) {
+    std::cout << text;
+    std::cout.flush();
+    if (!std::cout) throw IoError("stdout", "write failed");
+    return;
+  }
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  if (!out) throw IoError(output, std::strerror(errno));
+  out << text;
+  out.close();
+  if (!out) throw IoError(output, "write failed");
 }
 
 }  // namespace customs

@@ -38,4 +38,8 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress);
 // RFC 3339 UTC "now", or $CUSTOMS_FIXED_TIME when set (reproducible reports).
 std::string ScanTimestamp();
 
+// Renders `result` in `format` and writes it to `output` ("" or "-": stdout), whole or not at all;
+// colour when writing to a terminal without NO_COLOR. Unknown format -> UsageError; write failure -> IoError.
+void WriteReport(const ScanResult& result, const std::string& format, const std::string& output, ReportOptions ro);
+
 }  // namespace customs

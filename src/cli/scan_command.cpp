@@ -133,30 +133,6 @@ PolicyOptions PolicyFrom(const CommonFlags& f, const std::string& today) {
   return p;
 }
 
-void WriteReport(const ScanResult& result, const CommonFlags& f) {
-  const bool show_suppressed = f.show_suppressed;
-  auto reporter = MakeReporter(f.format);
-  if (!reporter) throw UsageError("--format: unknown format '" + f.format + "' (one of " + FormatList() + ")");
-  ReportOptions ro;
-  ro.color = f.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  ro.show_suppressed = show_suppressed;
-  ro.show_secrets = f.show_secrets;
-  std::ostringstream buf;
-  reporter->Write(result, ro, buf);
-  const std::string text = buf.str();
-  if (f.output.empty() || f.output == "-") {
-    std::cout << text;
-    std::cout.flush();
-    if (!std::cout) throw IoError("stdout", "write failed");
-    return;
-  }
-  std::ofstream out(f.output, std::ios::binary | std::ios::trunc);
-  if (!out) throw IoError(f.output, std::strerror(errno));
-  out << text;
-  out.close();
-  if (!out) throw IoError(f.output, "write failed");
-}
-
 // `customs image REF` only.
 struct RegistryFlags {
   std::string cacert, cache_dir, username, password;
@@ -244,7 +220,10 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
   progress.Finish();
   for (const auto& w : ApplyFilters(result, policy, ignores, vex)) spdlog::warn("{}", w);
   PolicyOutcome outcome = Evaluate(result, policy);
-  WriteReport(result, f);
+  ReportOptions ro;
+  ro.show_suppressed = f.show_suppressed;
+  ro.show_secrets = f.show_secrets;
+  WriteReport(result, f.format, f.output, ro);
   for (const auto& v : outcome.violations) std::cerr << "customs: " << v << "\n";
   return outcome.exit_code;
 }

@@ -347,49 +347,32 @@ std::vector<std::string> ApplyFilters(ScanResult& r, const PolicyOptions& p, con
       sup.push_back({"vex", statement, VexReason(*best), best->source});
     }
   }
-  // Secrets: the severity filter, and ignore entries naming the rule id (scoped by `paths` globs
-  // over the file, when given; package scopes never match a secret).
-  for (auto& f : r.secrets) {
-    auto& sup = f.suppressed_by;
-    sup.erase(std::remove_if(sup.begin(), sup.end(), [](const Suppression& s) { return IsPolicyKind(s.kind); }),
-              sup.end());
-    if (!SeverityWanted(f.severity, p.severities)) {
-      sup.push_back({"severity", "--severity " + SeverityListText(p.severities),
-                     "severity " + std::string(cvss::Name(f.severity)) + " is not selected", "policy"});
-    }
-    for (const IgnoreEntry* e : active) {
-      if (!IEquals(e->id, f.rule_id)) continue;
-      if (!e->packages.empty() || !e->purls.empty()) continue;
-      bool in_scope = e->paths.empty();
-      for (const auto& glob : e->paths)
-        if (PathMatches(glob, f.path)) in_scope = true;
-      if (in_scope) {
-        sup.push_back({"ignore-file", e->statement, e->comment, e->where});
-        break;
+  // Secrets and misconfigurations: the severity filter, and ignore entries naming the rule or check id
+  // (scoped by `paths` globs over the file, when given; package scopes never match them).
+  auto filter_by_id_and_path = [&](auto& findings, auto id_of) {
+    for (auto& f : findings) {
+      auto& sup = f.suppressed_by;
+      sup.erase(std::remove_if(sup.begin(), sup.end(), [](const Suppression& s) { return IsPolicyKind(s.kind); }),
+                sup.end());
+      if (!SeverityWanted(f.severity, p.severities)) {
+        sup.push_back({"severity", "--severity " + SeverityListText(p.severities),
+                       "severity " + std::string(cvss::Name(f.severity)) + " is not selected", "policy"});
+      }
+      for (const IgnoreEntry* e : active) {
+        if (!IEquals(e->id, id_of(f))) continue;
+        if (!e->packages.empty() || !e->purls.empty()) continue;
+        bool in_scope = e->paths.empty();
+        for (const auto& glob : e->paths)
+          if (PathMatches(glob, f.path)) in_scope = true;
+        if (in_scope) {
+          sup.push_back({"ignore-file", e->statement, e->comment, e->where});
+          break;
+        }
       }
     }
-  }
-  // Misconfigurations: the same as secrets, by check id and file path globs.
-  for (auto& f : r.misconfigs) {
-    auto& sup = f.suppressed_by;
-    sup.erase(std::remove_if(sup.begin(), sup.end(), [](const Suppression& s) { return IsPolicyKind(s.kind); }),
-              sup.end());
-    if (!SeverityWanted(f.severity, p.severities)) {
-      sup.push_back({"severity", "--severity " + SeverityListText(p.severities),
-                     "severity " + std::string(cvss::Name(f.severity)) + " is not selected", "policy"});
-    }
-    for (const IgnoreEntry* e : active) {
-      if (!IEquals(e->id, f.check_id)) continue;
-      if (!e->packages.empty() || !e->purls.empty()) continue;
-      bool in_scope = e->paths.empty();
-      for (const auto& glob : e->paths)
-        if (PathMatches(glob, f.path)) in_scope = true;
-      if (in_scope) {
-        sup.push_back({"ignore-file", e->statement, e->comment, e->where});
-        break;
-      }
-    }
-  }
+  };
+  filter_by_id_and_path(r.secrets, [](const SecretFinding& f) -> const std::string& { return f.rule_id; });
+  filter_by_id_and_path(r.misconfigs, [](const MisconfigFinding& f) -> const std::string& { return f.check_id; });
   return warnings;
 }
 

@@ -24,6 +24,15 @@ ordered_json StringArray(const std::vector<std::string>& v) {
   return a;
 }
 
+// Why a finding is suppressed (with --show-suppressed), the same for every kind of finding.
+ordered_json SuppressedJson(const std::vector<Suppression>& suppressed_by) {
+  ordered_json sup = ordered_json::array();
+  for (const auto& s : suppressed_by)
+    sup.push_back(ordered_json{
+        {"kind", s.kind}, {"statement", s.statement}, {"justification", s.justification}, {"source", s.source}});
+  return sup;
+}
+
 ordered_json ArtifactJson(const Artifact& a) {
   ordered_json j;
   j["name"] = a.name;
@@ -84,13 +93,7 @@ ordered_json VulnJson(const Inventory& inv, const Package& p, const VulnFinding&
   j["modified"] = f.modified;
   j["dataSource"] = ordered_json{{"id", f.source.id}, {"name", f.source.name}, {"url", f.source.url}};
   j["layer"] = LayerRefJson(inv, p);
-  if (opts.show_suppressed) {
-    ordered_json sup = ordered_json::array();
-    for (const auto& s : f.suppressed_by)
-      sup.push_back(ordered_json{
-          {"kind", s.kind}, {"statement", s.statement}, {"justification", s.justification}, {"source", s.source}});
-    j["suppressed"] = std::move(sup);
-  }
+  if (opts.show_suppressed) j["suppressed"] = SuppressedJson(f.suppressed_by);
   return j;
 }
 
@@ -144,13 +147,7 @@ ordered_json SecretJson(const Inventory& inv, const SecretFinding& f, const Repo
   } else {
     j["removedInLayer"] = nullptr;
   }
-  if (opts.show_suppressed) {
-    ordered_json sup = ordered_json::array();
-    for (const auto& s : f.suppressed_by)
-      sup.push_back(ordered_json{
-          {"kind", s.kind}, {"statement", s.statement}, {"justification", s.justification}, {"source", s.source}});
-    j["suppressed"] = std::move(sup);
-  }
+  if (opts.show_suppressed) j["suppressed"] = SuppressedJson(f.suppressed_by);
   return j;
 }
 
@@ -166,13 +163,7 @@ ordered_json MisconfigJson(const Inventory& inv, const MisconfigFinding& f, cons
   j["references"] = StringArray(f.references);
   j["causeMetadata"] = ordered_json{{"startLine", f.line}, {"endLine", f.end_line}};
   j["layer"] = LayerIndexJson(inv, f.layer);
-  if (opts.show_suppressed) {
-    ordered_json sup = ordered_json::array();
-    for (const auto& s : f.suppressed_by)
-      sup.push_back(ordered_json{
-          {"kind", s.kind}, {"statement", s.statement}, {"justification", s.justification}, {"source", s.source}});
-    j["suppressed"] = std::move(sup);
-  }
+  if (opts.show_suppressed) j["suppressed"] = SuppressedJson(f.suppressed_by);
   return j;
 }
 
