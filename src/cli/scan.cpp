@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <sys/stat.h>
 
 #include "core/error.h"
@@ -87,11 +88,15 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
   wopts.limits = req.source.limits;
   wopts.threads = req.threads;
   wopts.progress = progress;
+  const auto t0 = std::chrono::steady_clock::now();
   auto scans = WalkLayers(src, analyzers, wopts);
+  const auto t1 = std::chrono::steady_clock::now();
 
   ScanResult result;
   result.inventory = BuildInventory(src, scans, analyzers, req.source.limits);
   CollectSecrets(scans, result.inventory);
+  spdlog::debug("walk {:.3f} s, inventory {:.3f} s", std::chrono::duration<double>(t1 - t0).count(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
   result.tool_version = CUSTOMS_VERSION;
   result.scanned_at = ScanTimestamp();
   for (const auto& d : result.inventory.diagnostics) spdlog::warn("{}: {}", d.where, d.message);

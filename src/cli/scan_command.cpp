@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -223,7 +224,9 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
   ReportOptions ro;
   ro.show_suppressed = f.show_suppressed;
   ro.show_secrets = f.show_secrets;
+  const auto t0 = std::chrono::steady_clock::now();
   WriteReport(result, f.format, f.output, ro);
+  spdlog::debug("report {:.3f} s", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   for (const auto& v : outcome.violations) std::cerr << "customs: " << v << "\n";
   return outcome.exit_code;
 }

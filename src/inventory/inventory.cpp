@@ -143,10 +143,12 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
   // whiteouts (a history is then built from these, not by rescanning the layers per database).
   std::vector<std::unordered_set<std::string_view>> rewrote(scans.size());
   std::vector<std::vector<const FileMeta*>> deletions(scans.size());
+  std::unordered_set<std::string_view> db_paths;
+  for (const auto& kv : db_by_path) db_paths.insert(kv.first);
   for (size_t l = 0; l < scans.size(); ++l)
     for (const FileMeta& m : scans[l].entries) {
       if (m.type == FileType::kWhiteout || m.type == FileType::kOpaqueWhiteout) deletions[l].push_back(&m);
-      else if (db_by_path.count(m.path)) rewrote[l].insert(m.path);
+      else if (db_paths.count(m.path)) rewrote[l].insert(m.path);
     }
   for (auto& [db_path, states] : db_by_path) {
     const std::string& path = db_path;

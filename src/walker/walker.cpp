@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <mutex>
@@ -41,6 +42,7 @@ std::string Quote(std::string_view s) {
 // Returns false for entries to drop (aufs metadata such as .wh..wh.plnk).
 bool ApplyWhiteoutNaming(FileMeta& m, std::string& reason) {
   size_t slash = m.path.rfind('/');
+  if (m.path.compare(slash == std::string::npos ? 0 : slash + 1, 4, ".wh.") != 0) return true;  // the common case
   std::string dir = slash == std::string::npos ? "" : m.path.substr(0, slash);
   std::string base = slash == std::string::npos ? m.path : m.path.substr(slash + 1);
   if (base.rfind(".wh.", 0) != 0) return true;
@@ -224,7 +226,8 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
     if (++count > lim.max_entries_per_layer)
       throw InputError(desc, "more than " + std::to_string(lim.max_entries_per_layer) + " entries in one layer");
     FileMeta m;
-    if (!NormalizeEntryPath(raw.path, m.path, reason))
+    if (IsNormalEntryPath(raw.path)) m.path = std::move(raw.path);  // directory trees, most tars
+    else if (!NormalizeEntryPath(raw.path, m.path, reason))
       throw InputError(desc, "entry " + Quote(raw.path) + ": " + reason);
     m.type = raw.type;
     m.size = raw.size;
@@ -233,13 +236,13 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
     m.gid = raw.gid;
     reason.clear();
     if (!ApplyWhiteoutNaming(m, reason)) {
-      if (!reason.empty()) throw InputError(desc, "entry " + Quote(raw.path) + ": " + reason);
+      if (!reason.empty()) throw InputError(desc, "entry " + Quote(m.path) + ": " + reason);
       continue;
     }
     if (m.path.empty() && m.type == FileType::kDirectory) continue;  // the root itself
     if (m.type == FileType::kHardlink) {
       if (!NormalizeEntryPath(raw.link, m.link, reason) || m.link.empty())
-        throw InputError(desc, "hardlink " + Quote(raw.path) + " -> " + Quote(raw.link) + ": " +
+        throw InputError(desc, "hardlink " + Quote(m.path) + " -> " + Quote(raw.link) + ": " +
                                    (reason.empty() ? "empty target" : reason));
     } else if (m.type == FileType::kSymlink) {
       m.link = raw.link;
@@ -346,6 +349,19 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
 }
 
 }  // namespace
+
+bool IsNormalEntryPath(std::string_view p) {
+  if (p.empty()) return true;
+  if (p.front() == '/' || p.back() == '/' || std::memchr(p.data(), '\0', p.size())) return false;
+  for (size_t i = 0;;) {
+    size_t j = p.find('/', i);
+    if (j == std::string_view::npos) j = p.size();
+    const std::string_view comp = p.substr(i, j - i);
+    if (comp.empty() || comp == "." || comp == "..") return false;
+    if (j == p.size()) return true;
+    i = j + 1;
+  }
+}
 
 bool NormalizeEntryPath(std::string_view raw, std::string& out, std::string& reason) {
   out.clear();

@@ -42,4 +42,8 @@ std::vector<LayerScan> WalkLayers(const LoadedSource& src, const std::vector<con
 // absolute. Exposed for tests and fuzzing.
 bool NormalizeEntryPath(std::string_view raw, std::string& out, std::string& reason);
 
+// True when `p` is already what NormalizeEntryPath makes of it (relative, no empty, "." or ".."
+// components, no NUL): the walker then takes the path as it is.
+bool IsNormalEntryPath(std::string_view p);
+
 }  // namespace customs

@@ -2,7 +2,12 @@
 // (libarchive + zlib + zstd directly, independent of customs' own code).
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <map>
 
 #include "analyzers/analyzer.h"
 #include "core/error.h"
@@ -108,6 +113,25 @@ TEST(NormalizeEntryPath, CleansAndRejects) {
   EXPECT_EQ(Normalize("/etc/passwd"), "!absolute");
   EXPECT_EQ(Normalize("..."), "...");
   EXPECT_EQ(Normalize("a/..b"), "a/..b");
+}
+
+TEST(NormalizeEntryPath, NormalPathsAreRecognizedExactly) {
+  // IsNormalEntryPath(p) must hold exactly when normalizing p succeeds and changes nothing.
+  const std::vector<std::string> parts = {"a", ".", "..", "", "...", ".wh.x", "b c"};
+  std::vector<std::string> paths = {"", "/", "//", "a\0b", std::string("a/b\0", 4)};
+  for (const auto& x : parts)
+    for (const auto& y : parts)
+      for (const auto& z : parts) {
+        paths.push_back(x + "/" + y + "/" + z);
+        paths.push_back(x + "/" + y);
+        paths.push_back("/" + x + "/" + z);
+      }
+  for (const auto& p : parts) paths.push_back(p);
+  for (const auto& p : paths) {
+    std::string out, reason;
+    const bool same = NormalizeEntryPath(p, out, reason) && out == p;
+    EXPECT_EQ(IsNormalEntryPath(p), same) << "'" << p << "'";
+  }
 }
 
 TEST(TarStream, ReadsEveryCompressionAndHashesBothForms) {
@@ -318,6 +342,113 @@ TEST(Inventory, FollowsSymlinksAndHardlinksToWantedFiles) {
   EXPECT_EQ(code, kExitInputRejected);
   EXPECT_NE(msg.find("symlink loop"), std::string::npos) << msg;
   EXPECT_NE(msg.find("etc/os-release"), std::string::npos) << msg;
+}
+
+// The reference walk: std::filesystem, depth first, names in byte order per directory.
+void ReferenceWalk(const std::filesystem::path& root, const std::string& rel, std::vector<RawEntry>& out) {
+  std::vector<std::string> names;
+  for (const auto& de : std::filesystem::directory_iterator(rel.empty() ? root : root / rel))
+    names.push_back(de.path().filename().string());
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    RawEntry e;
+    e.path = rel.empty() ? n : rel + "/" + n;
+    struct stat st;
+    if (::lstat((root / e.path).c_str(), &st) != 0) continue;
+    e.mode = st.st_mode & 07777;
+    e.uid = st.st_uid;
+    e.gid = st.st_gid;
+    if (S_ISREG(st.st_mode)) {
+      e.type = FileType::kRegular;
+      e.size = uint64_t(st.st_size);
+    } else if (S_ISDIR(st.st_mode)) {
+      e.type = FileType::kDirectory;
+    } else if (S_ISLNK(st.st_mode)) {
+      e.type = FileType::kSymlink;
+      e.link = std::filesystem::read_symlink(root / e.path).string();
+    } else if (S_ISFIFO(st.st_mode)) {
+      e.type = FileType::kFifo;
+    } else {
+      e.type = FileType::kSocket;
+    }
+    out.push_back(e);
+    if (e.type == FileType::kDirectory) ReferenceWalk(root, e.path, out);
+  }
+}
+
+TEST(DirectoryStream, ListsEveryEntryInOrderWithItsMetadata) {
+  TempDir dir;
+  const std::filesystem::path root = dir / "root";
+  auto write = [&](const std::string& rel, std::string_view data) { customs_test::WriteFile((root / rel).string(), data); };
+  // Enough entries and directories for many batches, each holding many directories; names whose
+  // byte order differs from a path-wise order ("a.b" sorts before "a/..."); nesting; every type.
+  for (int d = 0; d < 120; ++d) {
+    const std::string sub = "d" + std::to_string(d);
+    write(sub + "/a.b", std::string(size_t(d), 'x'));
+    write(sub + "/a/inner", "i");
+    for (int f = 0; f < d % 40; ++f) write(sub + "/f" + std::to_string(f), "content");
+    std::filesystem::create_directories(root / sub / "empty");
+  }
+  std::string deep = "deep";
+  for (int i = 0; i < 60; ++i) deep += "/n" + std::to_string(i);
+  write(deep + "/leaf", "leaf");
+  write("B", "upper");
+  write("\xc3\xa9t\xc3\xa9", "utf-8");
+  ASSERT_EQ(::symlink("/etc/shadow", (root / "abs-link").c_str()), 0);
+  ASSERT_EQ(::symlink("../d1/a.b", (root / "d0/rel-link").c_str()), 0);
+  ASSERT_EQ(::symlink("d2", (root / "dir-link").c_str()), 0);
+  ASSERT_EQ(::mkfifo((root / "d3/fifo").c_str(), 0640), 0);
+  ASSERT_EQ(::chmod((root / "d4/a.b").c_str(), 04751), 0);
+
+  std::vector<RawEntry> want;
+  ReferenceWalk(root, "", want);
+  ASSERT_GT(want.size(), 2000u);
+
+  auto stream = MakeDirectoryLayer(root.string(), Limits{})->Open();
+  std::vector<RawEntry> got;
+  std::map<std::string, std::string> contents;
+  RawEntry e;
+  while (stream->Next(e)) {
+    if (e.type == FileType::kRegular && (e.path == "B" || e.path == deep + "/leaf" || e.path == "d7/a.b")) {
+      std::string data;
+      for (auto b = stream->ReadBlock(); !b.empty(); b = stream->ReadBlock()) data.append(b.data(), b.size());
+      contents[e.path] = data;
+    }
+    got.push_back(e);
+  }
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    SCOPED_TRACE(want[i].path);
+    EXPECT_EQ(got[i].path, want[i].path);
+    EXPECT_EQ(got[i].type, want[i].type);
+    EXPECT_EQ(got[i].size, want[i].size);
+    EXPECT_EQ(got[i].mode, want[i].mode);
+    EXPECT_EQ(got[i].uid, want[i].uid);
+    EXPECT_EQ(got[i].link, want[i].link);
+  }
+  EXPECT_EQ(contents["B"], "upper");
+  EXPECT_EQ(contents[deep + "/leaf"], "leaf");
+  EXPECT_EQ(contents["d7/a.b"], "xxxxxxx");
+
+  // A consumer that stops early: the stream's threads end with it.
+  auto partial = MakeDirectoryLayer(root.string(), Limits{})->Open();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(partial->Next(e));
+  partial.reset();
+}
+
+TEST(DirectoryStream, RejectsNestingDeeperThan512Levels) {
+  TempDir dir;
+  std::string deep = "root";
+  for (int i = 0; i < 515; ++i) deep += "/x";
+  std::filesystem::create_directories(dir / deep);
+  auto stream = MakeDirectoryLayer(dir / "root", Limits{})->Open();
+  RawEntry e;
+  size_t n = 0;
+  int code = 0;
+  auto msg = ErrorOf([&] { while (stream->Next(e)) ++n; }, &code);
+  EXPECT_NE(msg.find("deeper than 512"), std::string::npos) << msg;
+  EXPECT_EQ(code, kExitInputRejected);
+  EXPECT_LE(n, 512u);
 }
 
 TEST(Walker, DirectoryTreesAreWalkedWithoutFollowingLinks) {
