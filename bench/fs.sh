@@ -138,6 +138,9 @@ run_trivy() {
   measure "$TRIVY" fs "$TREE" --scanners license --include-dev-deps --offline-scan --skip-db-update \
     --skip-java-db-update --format cyclonedx --cache-dir "$cache" --quiet -o "${1:-/dev/null}"
   rm -rf "$cache"
+  # Trivy's cache writes (and their deletion) are flushed now, so that the next run, of either tool,
+  # does not share the CPU with their writeback.
+  sync
 }
 
 export MEASURE_LOG=$WORK/measure-fs.log

@@ -34,10 +34,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string_view BaseName(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
+using text::BaseName;
 
 Package MakeNuget(std::string name, std::string version, const std::string& db_path) {
   return MakeAppPackage("nuget", std::move(name), std::move(version), db_path);

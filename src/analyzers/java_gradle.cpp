@@ -17,10 +17,7 @@ namespace customs {
 
 namespace {
 
-std::string_view BaseName(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
+using text::BaseName;
 
 void ParseGradleLock(const std::string& path, std::string_view content, AnalysisResult& out) {
   std::vector<Package> packages;

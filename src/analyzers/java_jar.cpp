@@ -53,10 +53,7 @@ bool HasArchiveExtension(std::string_view name) {
   return lower == ".jar" || lower == ".war" || lower == ".ear";
 }
 
-std::string_view BaseName(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
+using text::BaseName;
 
 
 struct Budget {

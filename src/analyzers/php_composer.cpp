@@ -24,10 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string_view BaseName(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
+using text::BaseName;
 
 bool IsInstalledJson(std::string_view path) {
   return path == "vendor/composer/installed.json" || path.ends_with("/vendor/composer/installed.json");

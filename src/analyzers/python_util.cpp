@@ -96,13 +96,6 @@ bool MarkerNamesExtra(std::string_view marker) {
   return false;
 }
 
-std::string_view BaseName(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-bool IsFile(std::string_view path, std::string_view file) { return BaseName(path) == file; }
-
 Package MakePackage(std::string_view name, std::string_view version, std::string_view db_path,
                     std::string_view source) {
   Package p = MakeAppPackage("pypi", std::string(name), std::string(version), std::string(db_path));

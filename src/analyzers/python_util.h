@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyzers/text_util.h"
 #include "core/types.h"
 
 namespace customs::python {
@@ -39,11 +40,10 @@ std::string_view RequirementMarker(std::string_view req);
 // True when the marker refers to an extra ("extra == 'socks'"): an optional dependency.
 bool MarkerNamesExtra(std::string_view marker);
 
-// The last path component.
-std::string_view BaseName(std::string_view path);
+using text::BaseName;
 
 // True when `path` is `file` or ends with "/" + file.
-bool IsFile(std::string_view path, std::string_view file);
+inline bool IsFile(std::string_view path, std::string_view file) { return BaseName(path) == file; }
 
 // A "pypi" package read from `db_path`, extra "source" = `source`; version fields filled.
 Package MakePackage(std::string_view name, std::string_view version, std::string_view db_path,

@@ -30,10 +30,7 @@ namespace customs {
 
 namespace {
 
-std::string_view BaseName(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
+using text::BaseName;
 
 size_t Indent(std::string_view line) {
   size_t n = 0;

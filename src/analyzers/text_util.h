@@ -11,6 +11,12 @@ namespace customs::text {
 // without a newline is kept; an empty input gives no lines.
 std::vector<std::string_view> Lines(std::string_view s);
 
+// The last component of a '/'-separated path (the whole path when it has no '/').
+inline std::string_view BaseName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 // Strips spaces and tabs at both ends (and stray '\r', '\n', '\f', '\v').
 std::string_view Trim(std::string_view s);
 
