@@ -33,6 +33,8 @@ namespace {
 constexpr uint64_t kContext = 64;
 // A reported-ends interval longer than this is confirmed at once (long runs of candidate bytes).
 constexpr uint64_t kMaxInterval = 64 * 1024;
+// Bytes scanned per step of a session (Feed cuts larger blocks).
+constexpr size_t kSlice = 64 * 1024;
 // How far after a match we wait for the end of its line (inline ignore comments, snippet).
 constexpr uint64_t kLineTail = 4096;
 // Files larger than this are not scanned for secrets.
@@ -457,19 +459,24 @@ void SessionImpl::Feed(std::span<const char> block) {
         if (rules[i].text_only) enabled_[i] = 0;
     }
   }
-  win_.append(block.data(), block.size());
-  hs_scan_stream(stream_, block.data(), unsigned(block.size()), 0, scratch_, &SessionImpl::OnMatch, this);
-  // Intervals whose every possible match end has been reported (kContext bytes seen past them).
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    Pending& p = pending_[i];
-    if (p.active && p.hi + kContext <= WinEnd()) {
-      Pending old = p;
-      p = {};
-      Confirm(i, old.lo, old.hi, false);
+  // In slices, so that the window (which holds what confirmations may still need) stays small
+  // whatever the size of the blocks: a whole file handed over at once would otherwise be copied.
+  for (size_t at = 0; at < block.size(); at += kSlice) {
+    const size_t n = std::min(kSlice, block.size() - at);
+    win_.append(block.data() + at, n);
+    hs_scan_stream(stream_, block.data() + at, unsigned(n), 0, scratch_, &SessionImpl::OnMatch, this);
+    // Intervals whose every possible match end has been reported (kContext bytes seen past them).
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      Pending& p = pending_[i];
+      if (p.active && p.hi + kContext <= WinEnd()) {
+        Pending old = p;
+        p = {};
+        Confirm(i, old.lo, old.hi, false);
+      }
     }
+    FlushDeferred(false);
+    Trim();
   }
-  FlushDeferred(false);
-  Trim();
 }
 
 std::vector<Match> SessionImpl::End() {

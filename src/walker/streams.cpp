@@ -29,8 +29,8 @@ namespace customs {
 
 namespace {
 
-constexpr size_t kChunk = 1 << 20;  // 1 MiB per queued block
-constexpr size_t kQueueDepth = 4;   // at most 4 MiB decompressed in flight per layer
+constexpr size_t kChunk = 256 << 10;  // 256 KiB per queued block
+constexpr size_t kQueueDepth = 8;     // at most 2 MiB decompressed in flight per layer
 
 std::string HumanBytes(uint64_t n) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -64,10 +64,31 @@ class FileBytes : public ByteSource {
 
 // ---- bounded queue of decompressed blocks ----------------------------------------------------
 
+// A block of kChunk bytes (not zero-filled), `size` of them used. Blocks go round between the
+// producer and the consumer instead of being allocated for every chunk of the layer.
+struct Block {
+  std::unique_ptr<char[]> data;
+  size_t size = 0;
+  char* begin() { return data.get(); }
+};
+
 class BlockQueue {
  public:
+  // Producer side: an empty block, a used one when there is one.
+  Block Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        Block b = std::move(free_.back());
+        free_.pop_back();
+        b.size = 0;
+        return b;
+      }
+    }
+    return Block{std::unique_ptr<char[]>(new char[kChunk]), 0};
+  }
   // Producer side. Returns false when the consumer has gone away.
-  bool Push(std::vector<char>&& block) {
+  bool Push(Block&& block) {
     std::unique_lock<std::mutex> lock(mu_);
     not_full_.wait(lock, [&] { return q_.size() < kQueueDepth || cancelled_; });
     if (cancelled_) return false;
@@ -81,9 +102,12 @@ class BlockQueue {
     error_ = error;
     not_empty_.notify_all();
   }
-  // Consumer side. Returns false at the end; rethrows the producer's error.
-  bool Pop(std::vector<char>& out) {
+  // Consumer side: replaces `out` (handed back for reuse) with the next block. Returns false at the
+  // end; rethrows the producer's error.
+  bool Pop(Block& out) {
     std::unique_lock<std::mutex> lock(mu_);
+    if (out.data && free_.size() < 2) free_.push_back(std::move(out));
+    out = Block{};
     not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
     if (!q_.empty()) {
       out = std::move(q_.front());
@@ -104,7 +128,8 @@ class BlockQueue {
  private:
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
-  std::deque<std::vector<char>> q_;
+  std::deque<Block> q_;
+  std::vector<Block> free_;
   bool closed_ = false, cancelled_ = false;
   std::exception_ptr error_;
 };
@@ -142,10 +167,10 @@ class Producer {
   }
 
   // Emits decompressed bytes, enforcing the size and ratio limits.
-  bool Emit(std::vector<char>&& block) {
-    if (block.empty()) return true;
-    stats_.uncompressed_bytes += block.size();
-    if (compression_ != Compression::kNone) plain_hash_.Update(block.data(), block.size());
+  bool Emit(Block&& block) {
+    if (block.size == 0) return true;
+    stats_.uncompressed_bytes += block.size;
+    if (compression_ != Compression::kNone) plain_hash_.Update(block.begin(), block.size);
     if (stats_.uncompressed_bytes > limits_.max_layer_bytes)
       throw InputError(name_, "layer larger than the limit of " + HumanBytes(limits_.max_layer_bytes) +
                                   " uncompressed (--max-layer-size)");
@@ -159,15 +184,15 @@ class Producer {
   }
 
   void Pump() {
-    std::vector<char> in(kChunk);
-    size_t n = ReadRaw(in.data(), in.size());
+    Block in = q_.Take();
+    size_t n = ReadRaw(in.begin(), kChunk);
     // Fill at least 4 bytes for the magic test (short reads are allowed).
     while (n < 4) {
-      size_t m = ReadRaw(in.data() + n, in.size() - n);
+      size_t m = ReadRaw(in.begin() + n, kChunk - n);
       if (m == 0) break;
       n += m;
     }
-    auto* u = reinterpret_cast<const unsigned char*>(in.data());
+    auto* u = reinterpret_cast<const unsigned char*>(in.begin());
     if (n >= 2 && u[0] == 0x1f && u[1] == 0x8b)
       compression_ = Compression::kGzip;
     else if (n >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd)
@@ -179,31 +204,36 @@ class Producer {
     }
   }
 
-  void PumpPlain(std::vector<char>& first, size_t n) {
-    first.resize(n);
+  void PumpPlain(Block& first, size_t n) {
+    first.size = n;
     if (!Emit(std::move(first))) return;
     for (;;) {
-      std::vector<char> buf(kChunk);
-      size_t got = ReadRaw(buf.data(), buf.size());
-      if (got == 0) return;
-      buf.resize(got);
-      if (!Emit(std::move(buf))) return;
+      Block buf = q_.Take();
+      // Fill the block: short reads (pipes, registry downloads) would otherwise make short blocks.
+      while (buf.size < kChunk) {
+        size_t got = ReadRaw(buf.begin() + buf.size, kChunk - buf.size);
+        if (got == 0) break;
+        buf.size += got;
+      }
+      if (buf.size == 0) return;
+      const bool last = buf.size < kChunk;
+      if (!Emit(std::move(buf)) || last) return;
     }
   }
 
-  void PumpGzip(std::vector<char>& in, size_t n) {
+  void PumpGzip(Block& in, size_t n) {
     z_stream zs{};
     if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(kExitInternal, "zlib: inflateInit2 failed");
     struct Guard { z_stream* z; ~Guard() { inflateEnd(z); } } guard{&zs};
-    zs.next_in = reinterpret_cast<Bytef*>(in.data());
+    zs.next_in = reinterpret_cast<Bytef*>(in.begin());
     zs.avail_in = unsigned(n);
     bool member_done = false;
-    std::vector<char> out(kChunk);
+    Block out = q_.Take();
     for (;;) {
       if (zs.avail_in == 0) {
-        size_t got = ReadRaw(in.data(), in.size());
+        size_t got = ReadRaw(in.begin(), kChunk);
         if (got == 0) break;
-        zs.next_in = reinterpret_cast<Bytef*>(in.data());
+        zs.next_in = reinterpret_cast<Bytef*>(in.begin());
         zs.avail_in = unsigned(got);
       }
       if (member_done) {
@@ -219,50 +249,52 @@ class Producer {
         inflateReset(&zs);
         member_done = false;
       }
-      zs.next_out = reinterpret_cast<Bytef*>(out.data());
-      zs.avail_out = unsigned(out.size());
+      zs.next_out = reinterpret_cast<Bytef*>(out.begin() + out.size);
+      zs.avail_out = unsigned(kChunk - out.size);
       int rc = inflate(&zs, Z_NO_FLUSH);
-      size_t produced = out.size() - zs.avail_out;
+      size_t produced = kChunk - out.size - zs.avail_out;
       if (rc == Z_STREAM_END) member_done = true;
       else if (rc == Z_BUF_ERROR && produced == 0 && zs.avail_in == 0) {}
       else if (rc != Z_OK) throw InputError(name_, std::string("corrupt gzip data: ") + (zs.msg ? zs.msg : "inflate error"));
-      if (produced) {
-        out.resize(produced);
+      out.size += produced;
+      // Full blocks go on; a partial one waits for more output (zlib stops at its window).
+      if (out.size == kChunk) {
         if (!Emit(std::move(out))) return;
-        out = std::vector<char>(kChunk);
+        out = q_.Take();
       }
     }
+    if (!Emit(std::move(out))) return;
     if (!member_done) throw InputError(name_, "truncated gzip stream");
   }
 
-  void PumpZstd(std::vector<char>& in, size_t n) {
+  void PumpZstd(Block& in, size_t n) {
     ZSTD_DStream* ds = ZSTD_createDStream();
     if (!ds) throw Error(kExitInternal, "zstd: cannot create a stream");
     struct Guard { ZSTD_DStream* d; ~Guard() { ZSTD_freeDStream(d); } } guard{ds};
     // A frame may ask for a huge window; cap it (128 MiB covers every sane layer).
     ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 27);
-    ZSTD_inBuffer zin{in.data(), n, 0};
+    ZSTD_inBuffer zin{in.begin(), n, 0};
     // ZSTD_decompressStream returns 0 exactly when a frame is complete and fully flushed.
     bool in_frame = false;
-    std::vector<char> out(kChunk);
+    Block out = q_.Take();
     auto step = [&](ZSTD_inBuffer& src) {
-      ZSTD_outBuffer zout{out.data(), out.size(), 0};
+      ZSTD_outBuffer zout{out.begin(), kChunk, 0};
       size_t rc = ZSTD_decompressStream(ds, &zout, &src);
       if (ZSTD_isError(rc)) throw InputError(name_, std::string("corrupt zstd data: ") + ZSTD_getErrorName(rc));
       in_frame = rc != 0;
       if (zout.pos) {
-        out.resize(zout.pos);
+        out.size = zout.pos;
         bool ok = Emit(std::move(out));
-        out = std::vector<char>(kChunk);
+        out = q_.Take();
         if (!ok) return -1;
       }
       return int(zout.pos > 0);
     };
     for (;;) {
       if (zin.pos == zin.size) {
-        size_t got = ReadRaw(in.data(), in.size());
+        size_t got = ReadRaw(in.begin(), kChunk);
         if (got == 0) break;
-        zin = ZSTD_inBuffer{in.data(), got, 0};
+        zin = ZSTD_inBuffer{in.begin(), got, 0};
       }
       if (step(zin) < 0) return;
     }
@@ -375,7 +407,7 @@ class TarStream : public EntryStream {
 
   StreamStats Finish() override {
     // Drain: the digests cover every byte of the blob, including what follows the tar's end.
-    std::vector<char> block;
+    Block block;
     while (queue_.Pop(block)) {}
     if (thread_.joinable()) thread_.join();
     return producer_.stats();
@@ -404,9 +436,9 @@ class TarStream : public EntryStream {
         if (s->total_ == 0) s->empty_ = true;
         return 0;
       }
-      s->total_ += s->current_.size();
-      *buf = s->current_.data();
-      return la_ssize_t(s->current_.size());
+      s->total_ += s->current_.size;
+      *buf = s->current_.begin();
+      return la_ssize_t(s->current_.size);
     } catch (...) {
       s->producer_error_ = std::current_exception();
       return -1;
@@ -438,7 +470,7 @@ class TarStream : public EntryStream {
   Producer producer_;
   std::thread thread_;
   archive* a_ = nullptr;
-  std::vector<char> current_;
+  Block current_;
   uint64_t total_ = 0;
   bool empty_ = false, done_ = false;
   std::exception_ptr producer_error_;

@@ -64,10 +64,10 @@ bool ApplyWhiteoutNaming(FileMeta& m, std::string& reason) {
 
 // Files at most this large are handed to the layer's helper threads whole; larger ones stream through
 // the reading thread block by block (never buffered when only stream sessions want them).
-constexpr uint64_t kOffloadMaxBytes = 4 << 20;
+constexpr uint64_t kOffloadMaxBytes = 2 << 20;
 // Bytes of file content waiting for or in the hands of helper threads, at most; past it the reading
 // thread does the work itself.
-constexpr uint64_t kMaxInflightBytes = 8 << 20;
+constexpr uint64_t kMaxInflightBytes = 4 << 20;
 
 // One wanted file whose content is in memory: the stream sessions and the per-file analyzers run on it.
 struct FileTask {
