@@ -1,6 +1,5 @@
 #include "db/update.h"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/curl_lib.h"
 #include "core/error.h"
 #include "db/schema.h"
 #include "db/vulndb.h"
@@ -83,11 +83,6 @@ long LeadingPid(const std::string& s) {
   while (n < s.size() && n < 10 && std::isdigit(static_cast<unsigned char>(s[n]))) ++n;
   if (n == 0 || (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n])))) return -1;
   return std::stol(s.substr(0, n));
-}
-
-void CurlGlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 struct WriteState {
@@ -271,14 +266,13 @@ std::string RebaseUrl(const std::string& url, const std::string& base) {
 
 void DownloadFile(const std::string& url, const std::string& file, const DownloadLimits& limits,
                   std::ostream* progress, const volatile std::sig_atomic_t* cancel) {
-  CurlGlobalInit();
   ScopedFile guard(file);
   WriteState st;
   st.max_bytes = limits.max_bytes;
   st.cancel = cancel;
   st.f = std::fopen(file.c_str(), "wb");
   if (!st.f) throw IoError(file, std::string("cannot create: ") + std::strerror(errno));
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), curl_easy_cleanup);
+  std::unique_ptr<CURL, void (*)(CURL*)> h(curl::Lib().easy_init(), curl::Lib().easy_cleanup);
   if (!h) {
     std::fclose(st.f);
     throw IoError(url, "download failed: cannot initialize libcurl");
@@ -286,31 +280,31 @@ void DownloadFile(const std::string& url, const std::string& file, const Downloa
   char errbuf[CURL_ERROR_SIZE] = {0};
   const bool https = url.rfind("https://", 0) == 0 || url.rfind("HTTPS://", 0) == 0;
   CURL* c = h.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteCallback);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl::Lib().easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl::Lib().easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl::Lib().easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteCallback);
+  curl::Lib().easy_setopt(c, CURLOPT_WRITEDATA, &st);
+  curl::Lib().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl::Lib().easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+  curl::Lib().easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl::Lib().easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+  curl::Lib().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   // Redirects never downgrade an https download to http.
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, limits.connect_timeout_seconds);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, limits.low_speed_seconds);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.max_bytes));
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate transfer encoding when offered
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, ProgressCallback);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &st);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "customs/" CUSTOMS_VERSION);
+  curl::Lib().easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+  curl::Lib().easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl::Lib().easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl::Lib().easy_setopt(c, CURLOPT_CONNECTTIMEOUT, limits.connect_timeout_seconds);
+  curl::Lib().easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes);
+  curl::Lib().easy_setopt(c, CURLOPT_LOW_SPEED_TIME, limits.low_speed_seconds);
+  curl::Lib().easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.max_bytes));
+  curl::Lib().easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate transfer encoding when offered
+  curl::Lib().easy_setopt(c, CURLOPT_XFERINFOFUNCTION, ProgressCallback);
+  curl::Lib().easy_setopt(c, CURLOPT_XFERINFODATA, &st);
+  curl::Lib().easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl::Lib().easy_setopt(c, CURLOPT_USERAGENT, "customs/" CUSTOMS_VERSION);
   auto t0 = std::chrono::steady_clock::now();
   if (progress) *progress << "downloading " << url << " ..." << std::flush;
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc = curl::Lib().easy_perform(c);
   bool closed_ok = std::fclose(st.f) == 0;
   st.f = nullptr;
   std::string reason;
@@ -322,7 +316,7 @@ void DownloadFile(const std::string& url, const std::string& file, const Downloa
     else if (st.write_failed)
       reason = "cannot write " + file + ": " + std::strerror(errno);
     else
-      reason = std::string(curl_easy_strerror(rc)) + (errbuf[0] ? std::string(" (") + errbuf + ")" : "");
+      reason = std::string(curl::Lib().easy_strerror(rc)) + (errbuf[0] ? std::string(" (") + errbuf + ")" : "");
   } else if (!closed_ok) {
     reason = "cannot write " + file + ": " + std::strerror(errno);
   }

@@ -2,7 +2,6 @@
 // authentication spec: GET realm?service=…&scope=…, JSON with `token` or `access_token`).
 #include "registry/auth.h"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/curl_lib.h"
 #include "core/error.h"
 #include "registry/client.h"
 
@@ -85,9 +85,9 @@ void WriteConfigJson(const std::string& path, const nlohmann::json& j) {
 }
 
 std::string Escape(const std::string& s) {
-  char* e = curl_easy_escape(nullptr, s.c_str(), int(s.size()));
+  char* e = curl::Lib().easy_escape(nullptr, s.c_str(), int(s.size()));
   std::string out = e ? e : "";
-  curl_free(e);
+  curl::Lib().free(e);
   return out;
 }
 

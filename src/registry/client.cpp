@@ -6,7 +6,6 @@
 // ClientOptions::insecure_registries; nothing secret is logged or put in an error message.
 #include "registry/client.h"
 
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
@@ -18,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/curl_lib.h"
 #include "core/sha256.h"
 #include "registry/auth.h"
 #include "registry/manifest.h"
@@ -36,11 +36,6 @@ using Kind = RegistryError::Kind;
 std::string Lower(std::string s) {
   for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 struct Request {
@@ -103,11 +98,10 @@ struct Client::Impl {
   std::string creds_registry;
 
   explicit Impl(ClientOptions o) : opts(std::move(o)) {
-    GlobalInit();
-    curl = curl_easy_init();
+    curl = curl::Lib().easy_init();
     if (!curl) throw RegistryError(Kind::kUnreachable, "cannot initialise libcurl");
   }
-  ~Impl() { curl_easy_cleanup(curl); }
+  ~Impl() { curl::Lib().easy_cleanup(curl); }
 
   bool Insecure(const std::string& registry) const {
     return std::find(opts.insecure_registries.begin(), opts.insecure_registries.end(), registry) !=
@@ -167,7 +161,7 @@ struct Client::Impl {
     auto* t = static_cast<Transfer*>(ud);
     size_t len = size * n;
     long status = 0;
-    curl_easy_getinfo(t->self->curl, CURLINFO_RESPONSE_CODE, &status);
+    curl::Lib().easy_getinfo(t->self->curl, CURLINFO_RESPONSE_CODE, &status);
     t->received += len;
     if (status >= 200 && status < 300 && t->req->sink) {
       try {
@@ -206,50 +200,50 @@ struct Client::Impl {
     t.req = &req;
     t.resp = &resp;
     char errbuf[CURL_ERROR_SIZE] = {0};
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, req.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, opts.user_agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 120L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!opts.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, opts.ca_file.c_str());
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::OnWrite);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, long(kMaxRedirects));
+    curl::Lib().easy_reset(curl);
+    curl::Lib().easy_setopt(curl, CURLOPT_URL, req.url.c_str());
+    curl::Lib().easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    curl::Lib().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl::Lib().easy_setopt(curl, CURLOPT_USERAGENT, opts.user_agent.c_str());
+    curl::Lib().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+    curl::Lib().easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl::Lib().easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 120L);
+    curl::Lib().easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl::Lib().easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    curl::Lib().easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl::Lib().easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!opts.ca_file.empty()) curl::Lib().easy_setopt(curl, CURLOPT_CAINFO, opts.ca_file.c_str());
+    curl::Lib().easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
+    curl::Lib().easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+    curl::Lib().easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::OnWrite);
+    curl::Lib().easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+    curl::Lib().easy_setopt(curl, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
+    curl::Lib().easy_setopt(curl, CURLOPT_MAXREDIRS, long(kMaxRedirects));
     if (req.method == "HEAD") {
-      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+      curl::Lib().easy_setopt(curl, CURLOPT_NOBODY, 1L);
     } else if (req.method == "PUT" || req.method == "POST") {
-      if (req.method == "PUT") curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-      else curl_easy_setopt(curl, CURLOPT_POST, 1L);
-      curl_easy_setopt(curl, CURLOPT_READFUNCTION, &Impl::OnRead);
-      curl_easy_setopt(curl, CURLOPT_READDATA, &t);
-      if (req.method == "PUT") curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(req.upload.size()));
-      else curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(req.upload.size()));
+      if (req.method == "PUT") curl::Lib().easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+      else curl::Lib().easy_setopt(curl, CURLOPT_POST, 1L);
+      curl::Lib().easy_setopt(curl, CURLOPT_READFUNCTION, &Impl::OnRead);
+      curl::Lib().easy_setopt(curl, CURLOPT_READDATA, &t);
+      if (req.method == "PUT") curl::Lib().easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(req.upload.size()));
+      else curl::Lib().easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(req.upload.size()));
     } else if (req.method != "GET") {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      curl::Lib().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
     struct curl_slist* hdrs = nullptr;
-    for (const auto& h : req.headers) hdrs = curl_slist_append(hdrs, h.c_str());
+    for (const auto& h : req.headers) hdrs = curl::Lib().slist_append(hdrs, h.c_str());
     // No "Expect: 100-continue" round trip for uploads.
-    if (req.method == "PUT" || req.method == "POST") hdrs = curl_slist_append(hdrs, "Expect:");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-    CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(hdrs);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp.status);
-    if (char* r = nullptr; curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &r) == CURLE_OK && r) resp.redirect_url = r;
+    if (req.method == "PUT" || req.method == "POST") hdrs = curl::Lib().slist_append(hdrs, "Expect:");
+    curl::Lib().easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+    CURLcode rc = curl::Lib().easy_perform(curl);
+    curl::Lib().slist_free_all(hdrs);
+    curl::Lib().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp.status);
+    if (char* r = nullptr; curl::Lib().easy_getinfo(curl, CURLINFO_REDIRECT_URL, &r) == CURLE_OK && r) resp.redirect_url = r;
     if (rc == CURLE_WRITE_ERROR && resp.too_large) return resp;
     if (t.sink_error) std::rethrow_exception(t.sink_error);
     if (rc != CURLE_OK) {
-      std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+      std::string why = errbuf[0] ? errbuf : curl::Lib().easy_strerror(rc);
       if (rc == CURLE_PEER_FAILED_VERIFICATION)
         why += " (the registry's certificate is not trusted: name its CA with --cacert FILE)";
       else if (rc == CURLE_SSL_CONNECT_ERROR && req.url.rfind("https://", 0) == 0)
@@ -398,15 +392,15 @@ struct Client::Impl {
 
   // Resolves a Location header against the request URL.
   static std::string Resolve(const std::string& base, const std::string& location) {
-    CURLU* u = curl_url();
+    CURLU* u = curl::Lib().url();
     std::string out;
-    if (curl_url_set(u, CURLUPART_URL, base.c_str(), 0) == CURLUE_OK &&
-        curl_url_set(u, CURLUPART_URL, location.c_str(), 0) == CURLUE_OK) {
+    if (curl::Lib().url_set(u, CURLUPART_URL, base.c_str(), 0) == CURLUE_OK &&
+        curl::Lib().url_set(u, CURLUPART_URL, location.c_str(), 0) == CURLUE_OK) {
       char* s = nullptr;
-      if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) out = s;
-      curl_free(s);
+      if (curl::Lib().url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) out = s;
+      curl::Lib().free(s);
     }
-    curl_url_cleanup(u);
+    curl::Lib().url_cleanup(u);
     if (out.empty()) throw RegistryError(Kind::kProtocol, Origin(base) + ": unusable Location header");
     return out;
   }
@@ -551,9 +545,9 @@ std::string Client::PutBlob(const Reference& repo, std::string_view data) {
   std::string url = Impl::Resolve(start.url, loc->second);
   if (HostOf(url) != HostOf(start.url))
     throw RegistryError(Kind::kProtocol, repo.Repository() + ": blob upload Location points at another host");
-  char* esc = curl_easy_escape(nullptr, digest.c_str(), int(digest.size()));
+  char* esc = curl::Lib().easy_escape(nullptr, digest.c_str(), int(digest.size()));
   url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") + esc;
-  curl_free(esc);
+  curl::Lib().free(esc);
   Request put;
   put.method = "PUT";
   put.url = url;

@@ -466,4 +466,20 @@ TEST(RegistryCli, ExactlyOneOfReferenceAndInput) {
   EXPECT_EQ(ct::ErrorLines(down.err).size(), 1u) << down.err;
 }
 
+// libcurl (and the twenty-odd libraries it brings) is loaded only by what talks HTTP: a local scan
+// never maps it, a registry reference does. The dynamic loader says what it loads (LD_DEBUG=libs).
+TEST(RegistryCli, LibcurlIsLoadedOnlyForHttp) {
+  ct::TempDir dir;
+  ct::WriteFile(dir / "tree/package-lock.json", R"({"name":"a","version":"1.0.0","lockfileVersion":3,"packages":{}})");
+  ct::RunOptions opts;
+  opts.env = {"LD_DEBUG=libs"};
+  ct::RunResult local = ct::RunCustoms({"fs", dir / "tree", "-q", "-f", "json", "-o", dir / "out.json"}, opts);
+  EXPECT_EQ(local.exit_code, 0) << local.Describe();
+  EXPECT_NE(local.err.find("libc.so"), std::string::npos) << "LD_DEBUG had no effect: " << local.err.substr(0, 400);
+  EXPECT_EQ(local.err.find("libcurl"), std::string::npos) << "a local scan loaded libcurl";
+  ct::RunResult remote = ct::RunCustoms({"image", "127.0.0.1:1/x:1", "--insecure", "127.0.0.1:1", "-q"}, opts);
+  EXPECT_EQ(remote.exit_code, 4) << remote.Describe();
+  EXPECT_NE(remote.err.find("libcurl.so.4"), std::string::npos) << "a registry pull did not load libcurl";
+}
+
 }  // namespace
