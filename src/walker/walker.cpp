@@ -245,7 +245,7 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
         throw InputError(desc, "hardlink " + Quote(m.path) + " -> " + Quote(raw.link) + ": " +
                                    (reason.empty() ? "empty target" : reason));
     } else if (m.type == FileType::kSymlink) {
-      m.link = raw.link;
+      m.link = std::move(raw.link);
     }
 
     if (m.type == FileType::kRegular) {
