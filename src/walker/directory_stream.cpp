@@ -132,18 +132,20 @@ class DirectoryStream : public EntryStream {
     }
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const unsigned workers = std::clamp(cores - 1, 1u, 3u);
-    lister_ = std::thread([this, fd] { List(fd); });
-    for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { StatWork(); });
+    try {
+      lister_ = std::thread([this, fd] { List(fd); });
+      for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { StatWork(); });
+    } catch (...) {  // no thread to be had: stop those that started
+      const bool listing = lister_.joinable();  // the lister owns `fd` once started
+      Stop();
+      if (!listing) ::close(fd);
+      ::close(root_fd_);
+      throw;
+    }
   }
 
   ~DirectoryStream() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    lister_.join();
-    for (auto& t : workers_) t.join();
+    Stop();
     CloseFile();
     ::close(root_fd_);
   }
@@ -222,6 +224,17 @@ class DirectoryStream : public EntryStream {
     std::vector<Name> order;
     size_t next = 0;
   };
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (lister_.joinable()) lister_.join();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+  }
 
   // The lister thread: owns `fd` (the root) and every directory descriptor it opens.
   void List(int fd) {
