@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -135,6 +136,8 @@ class TarReader {
 
   archive* get() const { return a_; }
   bool compressed() const { return archive_filter_count(a_) > 1; }
+  int fd() const { return fd_; }
+  std::optional<uint64_t> file_size() const { return file_size_; }
 
   // Skips the current member's data. A seek past the end of a truncated file succeeds and the next
   // header read then sees a clean end of file: compare the position with the file's size instead.
@@ -197,7 +200,52 @@ struct MemberLocation {
   std::string raw_name;  // its pathname as stored
 };
 
-// Streams one member of the outer tar: its own reader, skipped to the member's header.
+// The value of a tar header's numeric field: octal digits (leading spaces or NULs, ending at a space
+// or NUL), or base-256 when the first byte has its high bit set (GNU and star, for large values).
+std::optional<uint64_t> TarNumber(const unsigned char* f, size_t n) {
+  uint64_t v = 0;
+  if (f[0] & 0x80) {
+    if (f[0] != 0x80) return std::nullopt;  // negative, or more than 64 bits
+    for (size_t i = 1; i < n; ++i) {
+      if (v >> 56) return std::nullopt;
+      v = (v << 8) | f[i];
+    }
+    return v;
+  }
+  size_t i = 0;
+  while (i < n && (f[i] == ' ' || f[i] == 0)) ++i;
+  bool any = false;
+  for (; i < n && f[i] >= '0' && f[i] <= '7'; ++i) {
+    if (v >> 60) return std::nullopt;
+    v = v * 8 + uint64_t(f[i] - '0');
+    any = true;
+  }
+  for (; i < n; ++i)
+    if (f[i] != ' ' && f[i] != 0) return std::nullopt;
+  return any ? std::optional<uint64_t>(v) : std::nullopt;
+}
+
+// True when the 512 bytes before `data_at` are a valid ustar header of a regular file of `size`
+// bytes: then the member's data is the `size` bytes at `data_at`, contiguous in the file.
+bool RegularHeaderBefore(int fd, uint64_t data_at, uint64_t size) {
+  if (data_at < 512) return false;
+  unsigned char h[512];
+  if (::pread(fd, h, sizeof h, off_t(data_at - 512)) != ssize_t(sizeof h)) return false;
+  if (std::memcmp(h + 257, "ustar", 5) != 0) return false;
+  if (h[156] != '0' && h[156] != 0 && h[156] != '7') return false;  // regular (or contiguous) file
+  const auto declared = TarNumber(h + 124, 12);
+  if (!declared || *declared != size) return false;
+  // The checksum: the header's bytes summed with the checksum field read as spaces.
+  const auto stored = TarNumber(h + 148, 8);
+  uint64_t sum = 0;
+  for (size_t i = 0; i < sizeof h; ++i) sum += (i >= 148 && i < 156) ? uint64_t(' ') : h[i];
+  return stored && *stored == sum;
+}
+
+// Streams one member of the outer tar: its own reader, skipped to the member's header. When the tar
+// is not compressed and the member is a plain regular file, its bytes are one range of the file:
+// they are then read with pread straight into the caller's buffer (one copy instead of two, and
+// reads as large as the caller's); otherwise through libarchive.
 class TarMemberSource : public ByteSource {
  public:
   TarMemberSource(const MemberLocation& loc, std::string where) : reader_(loc.path), where_(std::move(where)) {
@@ -210,20 +258,50 @@ class TarMemberSource : public ByteSource {
       if (i == loc.ordinal) {
         const char* p = archive_entry_pathname(e);
         if (!p || loc.raw_name != p) throw InputError(where_, "the archive changed while being read");
+        FindRange(e);
         break;
       }
       reader_.Skip(where_);
     }
   }
   size_t Read(char* buf, size_t n) override {
+    if (range_) {
+      n = size_t(std::min<uint64_t>(n, remaining_));
+      if (n == 0) return 0;
+      for (;;) {
+        const ssize_t r = ::pread(reader_.fd(), buf, n, off_t(at_));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) throw IoError(where_, std::strerror(errno));
+        if (r == 0) throw InputError(where_, "truncated archive (the member's data runs past the end of the file)");
+        at_ += uint64_t(r);
+        remaining_ -= uint64_t(r);
+        return size_t(r);
+      }
+    }
     la_ssize_t r = archive_read_data(reader_.get(), buf, n);
     if (r < 0) throw InputError(where_, reader_.Reason());
     return size_t(r);
   }
-
  private:
+  void FindRange(archive_entry* e) {
+    if (reader_.compressed() || !reader_.file_size() || archive_entry_filetype(e) != AE_IFREG ||
+        archive_entry_hardlink(e) || !archive_entry_size_is_set(e) || archive_entry_sparse_count(e) > 0)
+      return;
+    // Where libarchive stands after the member's headers: the first byte of its data.
+    const la_int64_t data_at = archive_filter_bytes(reader_.get(), 0);
+    const la_int64_t size = archive_entry_size(e);
+    if (data_at < 0 || size < 0 || uint64_t(data_at) + uint64_t(size) > *reader_.file_size()) return;
+    if (!RegularHeaderBefore(reader_.fd(), uint64_t(data_at), uint64_t(size))) return;
+    range_ = true;
+    at_ = uint64_t(data_at);
+    remaining_ = uint64_t(size);
+    spdlog::debug("{}: read as bytes {}..{} of the archive", where_, at_, at_ + remaining_);
+  }
+
   TarReader reader_;
   std::string where_;
+  bool range_ = false;
+  uint64_t at_ = 0, remaining_ = 0;
 };
 
 std::string ReadAll(ByteSource& src, uint64_t max, const std::string& where) {

@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "core/sha256.h"
 #include "source/source.h"
+#include "source/store.h"
 
 namespace customs {
 namespace {
@@ -1015,6 +1016,99 @@ TEST_F(SourceLoadTest, RootfsAndFilesystemErrors) {
   EXPECT_CONTAINS(msg, "empty file");
   msg = ErrorOf([&] { LoadFilesystem(kAlpine, SourceOptions{}); }, kExitInputRejected);
   EXPECT_CONTAINS(msg, "not a directory");
+}
+
+}  // namespace
+}  // namespace customs
+
+namespace customs {
+namespace {
+
+// Members larger than what the store keeps in memory are streamed from the file: as a byte range
+// (pread) when the tar is not compressed and the member is a plain file, else through libarchive.
+// Either way the bytes must be the member's, in every tar dialect: pax (long names in an extended
+// header), GNU (long names in 'L' entries, base-256 sizes), ustar, old v7.
+TEST(TarStoreMembers, StreamedMembersAreTheirBytesInEveryDialect) {
+  std::string big(3u << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = char((i * 2654435761u) >> 13);
+  const std::string long_name = std::string(120, 'n') + "/layer.tar";
+  struct Dialect {
+    const char* name;
+    int (*set)(archive*);
+    bool long_names;
+  };
+  const Dialect dialects[] = {{"pax", archive_write_set_format_pax_restricted, true},
+                              {"gnutar", archive_write_set_format_gnutar, true},
+                              {"ustar", archive_write_set_format_ustar, false},
+                              {"v7", archive_write_set_format_v7tar, false}};
+  const char* dir_template = "/tmp/customs-tarstore-XXXXXX";
+  std::string dir(dir_template);
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  for (const Dialect& d : dialects) {
+    for (Filter filter : {Filter::kNone, Filter::kGzip}) {
+      SCOPED_TRACE(std::string(d.name) + (filter == Filter::kGzip ? " + gzip" : ""));
+      std::vector<std::pair<std::string, std::string>> members = {
+          {"small", "tiny"}, {"first.bin", big.substr(0, (1u << 20) + 1)}, {"second.bin", big}};
+      if (d.long_names) members.push_back({long_name, big.substr(7)});
+      std::string tar;
+      archive* a = archive_write_new();
+      ASSERT_EQ(d.set(a), ARCHIVE_OK);
+      AddFilter(a, filter);
+      ASSERT_EQ(archive_write_open(a, &tar, nullptr, AppendCb, nullptr), ARCHIVE_OK);
+      for (const auto& [name, data] : members) {
+        archive_entry* ae = archive_entry_new();
+        archive_entry_set_pathname(ae, name.c_str());
+        archive_entry_set_filetype(ae, AE_IFREG);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_size(ae, la_int64_t(data.size()));
+        ASSERT_EQ(archive_write_header(a, ae), ARCHIVE_OK) << archive_error_string(a);
+        ASSERT_EQ(archive_write_data(a, data.data(), data.size()), la_ssize_t(data.size()));
+        archive_entry_free(ae);
+      }
+      ASSERT_EQ(archive_write_close(a), ARCHIVE_OK);
+      archive_write_free(a);
+      const std::string path = dir + "/" + d.name + (filter == Filter::kGzip ? ".tar.gz" : ".tar");
+      std::ofstream(path, std::ios::binary) << tar;
+
+      auto store = source_detail::OpenTarStore(path);
+      for (const auto& [name, data] : members) {
+        auto m = store->Find(name);
+        ASSERT_TRUE(m.has_value()) << name;
+        std::string got;
+        auto src = store->Opener(*m)();
+        std::vector<char> buf(256 << 10);
+        for (size_t n; (n = src->Read(buf.data(), buf.size())) > 0;) got.append(buf.data(), n);
+        EXPECT_EQ(got.size(), data.size()) << name;
+        EXPECT_TRUE(got == data) << name;
+        EXPECT_EQ(store->Read(*m, 64 << 20), data) << name;
+      }
+    }
+  }
+  fs::remove_all(dir);
+}
+
+// A member whose data runs past the end of a cut file is an error, not short data.
+TEST(TarStoreMembers, TruncatedMemberIsAnError) {
+  std::string big(2u << 20, 'x');
+  std::string tar = MakeTar({Entry("a.bin", big), Entry("b.bin", big)});
+  std::string dir = "/tmp/customs-tarcut-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string path = dir + "/cut.tar";
+  std::ofstream(path, std::ios::binary) << tar.substr(0, tar.size() - (1u << 20));
+  try {
+    auto store = source_detail::OpenTarStore(path);
+    auto m = store->Find("b.bin");
+    if (m) {
+      auto src = store->Opener(*m)();
+      std::vector<char> buf(256 << 10);
+      for (size_t n; (n = src->Read(buf.data(), buf.size())) > 0;) {}
+    }
+    ADD_FAILURE() << "a truncated member was read without an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), kExitInputRejected) << e.what();
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace
