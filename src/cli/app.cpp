@@ -2,7 +2,10 @@
 // Kept thin: each command group lives in its own src/cli/<id>_command.cpp, listed in src/cli/list.inc.
 #include "cli/app.h"
 
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <clocale>
 #include <iostream>
 
@@ -17,6 +20,16 @@ namespace customs {
 
 int RunCli(int argc, char** argv) {
   std::setlocale(LC_CTYPE, "C.UTF-8");
+  // Walking a directory tree holds a descriptor per level and some for batches of entries waiting for
+  // their metadata (walker/directory_stream.cpp, which sizes those to the limit): raise the soft limit
+  // on open files to what the hard limit allows (up to 65,536), as Go programs such as Trivy do.
+  if (struct rlimit rl; ::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    const rlim_t want = std::min<rlim_t>(rl.rlim_max, rlim_t(1) << 16);
+    if (rl.rlim_cur < want) {
+      rl.rlim_cur = want;
+      ::setrlimit(RLIMIT_NOFILE, &rl);  // best effort
+    }
+  }
   CLI::App app{"customs: inspects container images, root filesystems and source trees before they are let in.\n"
                "It lists what they carry (SBOM) in table, JSON, CycloneDX or SPDX form."};
   app.name("customs");

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -39,7 +40,7 @@ namespace customs {
 namespace {
 
 constexpr size_t kBatch = 256;          // entries per hand-over
-constexpr size_t kBatchDirs = 32;       // directory descriptors one batch may hold
+constexpr size_t kBatchDirs = 32;       // directory descriptors one batch may hold (fewer under a low limit)
 constexpr size_t kMaxBatches = 64;      // batches queued at most (bounded memory)
 constexpr size_t kMaxUnstatted = 8;     // of which waiting for metadata (bounded descriptors)
 constexpr size_t kMaxDepth = 512;
@@ -129,6 +130,12 @@ class DirectoryStream : public EntryStream {
     if (fd < 0) {
       ::close(root_fd_);
       throw IoError(root_, std::strerror(errno));
+    }
+    // Descriptors: up to one per level of the tree, plus those of the batches waiting for metadata,
+    // which get at most half of what the limit on open files leaves after 128 for everything else.
+    if (struct rlimit rl; ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+      const uint64_t spare = rl.rlim_cur > 128 + kMaxDepth ? uint64_t(rl.rlim_cur) - 128 - kMaxDepth : 0;
+      batch_dirs_ = std::clamp<uint64_t>(spare / 2 / (kMaxUnstatted + 1), 1, kBatchDirs);
     }
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const unsigned workers = std::clamp(cores - 1, 1u, 3u);
@@ -320,7 +327,7 @@ class DirectoryStream : public EntryStream {
   }
 
   bool MaybeHand(std::unique_ptr<Batch>& b) {
-    if (b->entries.size() < kBatch && b->dirs.size() < kBatchDirs) return true;
+    if (b->entries.size() < kBatch && b->dirs.size() < batch_dirs_) return true;
     return Hand(b);
   }
 
@@ -447,6 +454,7 @@ class DirectoryStream : public EntryStream {
 
   std::string root_;
   int root_fd_ = -1;
+  size_t batch_dirs_ = kBatchDirs;
   std::thread lister_;
   std::vector<std::thread> workers_;
   std::mutex mu_;

@@ -2,10 +2,13 @@
 // (libarchive + zlib + zstd directly, independent of customs' own code).
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <map>
 
@@ -434,6 +437,39 @@ TEST(DirectoryStream, ListsEveryEntryInOrderWithItsMetadata) {
   auto partial = MakeDirectoryLayer(root.string(), Limits{})->Open();
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(partial->Next(e));
   partial.reset();
+}
+
+// Under a low limit on open files the stream holds fewer directory descriptors at a time (batches
+// waiting for metadata each hold those of the directories their entries are in) and still walks it all.
+TEST(DirectoryStream, StaysWithinALowLimitOnOpenFiles) {
+  TempDir dir;
+  const std::filesystem::path root = dir / "root";
+  for (int a = 0; a < 30; ++a)
+    for (int b = 0; b < 20; ++b)
+      customs_test::WriteFile((root / ("a" + std::to_string(a)) / ("b" + std::to_string(b)) / "f").string(), "x");
+  std::vector<RawEntry> want;
+  ReferenceWalk(root, "", want);
+  struct rlimit saved;
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  struct rlimit low = saved;
+  low.rlim_cur = 96;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  size_t n = 0;
+  std::string error;
+  try {
+    auto stream = MakeDirectoryLayer(root.string(), Limits{})->Open();
+    RawEntry e;
+    // A slow consumer: the lister runs ahead and the queue fills with batches, which must not keep
+    // their directories open once their metadata is in.
+    if (stream->Next(e)) ++n;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    while (stream->Next(e)) ++n;
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(n, want.size());
 }
 
 TEST(DirectoryStream, RejectsNestingDeeperThan512Levels) {
