@@ -2,8 +2,6 @@
 
 #include <dlfcn.h>
 
-#include <atomic>
-#include <mutex>
 #include <string>
 
 #include "core/error.h"
@@ -11,8 +9,6 @@
 namespace customs::curl {
 
 namespace {
-
-std::atomic<bool> g_loaded{false};
 
 template <typename F>
 void Bind(void* lib, const char* name, F& fn) {
@@ -57,10 +53,7 @@ Api Load() {
 const Api& Lib() {
   // A function-local static: initialized once, thread-safe; a failed load throws and is retried.
   static const Api api = Load();
-  g_loaded = true;
   return api;
 }
-
-bool Loaded() { return g_loaded; }
 
 }  // namespace customs::curl

@@ -33,7 +33,4 @@ struct Api {
 // (kExitIo) naming the library when it cannot be loaded.
 const Api& Lib();
 
-// True once Lib() has loaded libcurl (for tests).
-bool Loaded();
-
 }  // namespace customs::curl

@@ -272,7 +272,8 @@ void DownloadFile(const std::string& url, const std::string& file, const Downloa
   st.cancel = cancel;
   st.f = std::fopen(file.c_str(), "wb");
   if (!st.f) throw IoError(file, std::string("cannot create: ") + std::strerror(errno));
-  std::unique_ptr<CURL, void (*)(CURL*)> h(curl::Lib().easy_init(), curl::Lib().easy_cleanup);
+  const curl::Api& api = curl::Lib();
+  std::unique_ptr<CURL, void (*)(CURL*)> h(api.easy_init(), api.easy_cleanup);
   if (!h) {
     std::fclose(st.f);
     throw IoError(url, "download failed: cannot initialize libcurl");
@@ -280,31 +281,31 @@ void DownloadFile(const std::string& url, const std::string& file, const Downloa
   char errbuf[CURL_ERROR_SIZE] = {0};
   const bool https = url.rfind("https://", 0) == 0 || url.rfind("HTTPS://", 0) == 0;
   CURL* c = h.get();
-  curl::Lib().easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl::Lib().easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl::Lib().easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteCallback);
-  curl::Lib().easy_setopt(c, CURLOPT_WRITEDATA, &st);
-  curl::Lib().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl::Lib().easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-  curl::Lib().easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl::Lib().easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-  curl::Lib().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(c, CURLOPT_URL, url.c_str());
+  api.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  api.easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteCallback);
+  api.easy_setopt(c, CURLOPT_WRITEDATA, &st);
+  api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+  api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  api.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+  api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   // Redirects never downgrade an https download to http.
-  curl::Lib().easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
-  curl::Lib().easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl::Lib().easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl::Lib().easy_setopt(c, CURLOPT_CONNECTTIMEOUT, limits.connect_timeout_seconds);
-  curl::Lib().easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes);
-  curl::Lib().easy_setopt(c, CURLOPT_LOW_SPEED_TIME, limits.low_speed_seconds);
-  curl::Lib().easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.max_bytes));
-  curl::Lib().easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate transfer encoding when offered
-  curl::Lib().easy_setopt(c, CURLOPT_XFERINFOFUNCTION, ProgressCallback);
-  curl::Lib().easy_setopt(c, CURLOPT_XFERINFODATA, &st);
-  curl::Lib().easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl::Lib().easy_setopt(c, CURLOPT_USERAGENT, "customs/" CUSTOMS_VERSION);
+  api.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+  api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, limits.connect_timeout_seconds);
+  api.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes);
+  api.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, limits.low_speed_seconds);
+  api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.max_bytes));
+  api.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate transfer encoding when offered
+  api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, ProgressCallback);
+  api.easy_setopt(c, CURLOPT_XFERINFODATA, &st);
+  api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  api.easy_setopt(c, CURLOPT_USERAGENT, "customs/" CUSTOMS_VERSION);
   auto t0 = std::chrono::steady_clock::now();
   if (progress) *progress << "downloading " << url << " ..." << std::flush;
-  CURLcode rc = curl::Lib().easy_perform(c);
+  CURLcode rc = api.easy_perform(c);
   bool closed_ok = std::fclose(st.f) == 0;
   st.f = nullptr;
   std::string reason;
@@ -316,7 +317,7 @@ void DownloadFile(const std::string& url, const std::string& file, const Downloa
     else if (st.write_failed)
       reason = "cannot write " + file + ": " + std::strerror(errno);
     else
-      reason = std::string(curl::Lib().easy_strerror(rc)) + (errbuf[0] ? std::string(" (") + errbuf + ")" : "");
+      reason = std::string(api.easy_strerror(rc)) + (errbuf[0] ? std::string(" (") + errbuf + ")" : "");
   } else if (!closed_ok) {
     reason = "cannot write " + file + ": " + std::strerror(errno);
   }

@@ -200,50 +200,51 @@ struct Client::Impl {
     t.req = &req;
     t.resp = &resp;
     char errbuf[CURL_ERROR_SIZE] = {0};
-    curl::Lib().easy_reset(curl);
-    curl::Lib().easy_setopt(curl, CURLOPT_URL, req.url.c_str());
-    curl::Lib().easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl::Lib().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl::Lib().easy_setopt(curl, CURLOPT_USERAGENT, opts.user_agent.c_str());
-    curl::Lib().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-    curl::Lib().easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl::Lib().easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 120L);
-    curl::Lib().easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl::Lib().easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-    curl::Lib().easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl::Lib().easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!opts.ca_file.empty()) curl::Lib().easy_setopt(curl, CURLOPT_CAINFO, opts.ca_file.c_str());
-    curl::Lib().easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
-    curl::Lib().easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-    curl::Lib().easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::OnWrite);
-    curl::Lib().easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-    curl::Lib().easy_setopt(curl, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
-    curl::Lib().easy_setopt(curl, CURLOPT_MAXREDIRS, long(kMaxRedirects));
+    const curl::Api& api = curl::Lib();
+    api.easy_reset(curl);
+    api.easy_setopt(curl, CURLOPT_URL, req.url.c_str());
+    api.easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    api.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(curl, CURLOPT_USERAGENT, opts.user_agent.c_str());
+    api.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+    api.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    api.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 120L);
+    api.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    api.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    api.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!opts.ca_file.empty()) api.easy_setopt(curl, CURLOPT_CAINFO, opts.ca_file.c_str());
+    api.easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
+    api.easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+    api.easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::OnWrite);
+    api.easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+    api.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
+    api.easy_setopt(curl, CURLOPT_MAXREDIRS, long(kMaxRedirects));
     if (req.method == "HEAD") {
-      curl::Lib().easy_setopt(curl, CURLOPT_NOBODY, 1L);
+      api.easy_setopt(curl, CURLOPT_NOBODY, 1L);
     } else if (req.method == "PUT" || req.method == "POST") {
-      if (req.method == "PUT") curl::Lib().easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-      else curl::Lib().easy_setopt(curl, CURLOPT_POST, 1L);
-      curl::Lib().easy_setopt(curl, CURLOPT_READFUNCTION, &Impl::OnRead);
-      curl::Lib().easy_setopt(curl, CURLOPT_READDATA, &t);
-      if (req.method == "PUT") curl::Lib().easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(req.upload.size()));
-      else curl::Lib().easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(req.upload.size()));
+      if (req.method == "PUT") api.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+      else api.easy_setopt(curl, CURLOPT_POST, 1L);
+      api.easy_setopt(curl, CURLOPT_READFUNCTION, &Impl::OnRead);
+      api.easy_setopt(curl, CURLOPT_READDATA, &t);
+      if (req.method == "PUT") api.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(req.upload.size()));
+      else api.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(req.upload.size()));
     } else if (req.method != "GET") {
-      curl::Lib().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      api.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
     struct curl_slist* hdrs = nullptr;
-    for (const auto& h : req.headers) hdrs = curl::Lib().slist_append(hdrs, h.c_str());
+    for (const auto& h : req.headers) hdrs = api.slist_append(hdrs, h.c_str());
     // No "Expect: 100-continue" round trip for uploads.
-    if (req.method == "PUT" || req.method == "POST") hdrs = curl::Lib().slist_append(hdrs, "Expect:");
-    curl::Lib().easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-    CURLcode rc = curl::Lib().easy_perform(curl);
-    curl::Lib().slist_free_all(hdrs);
-    curl::Lib().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp.status);
-    if (char* r = nullptr; curl::Lib().easy_getinfo(curl, CURLINFO_REDIRECT_URL, &r) == CURLE_OK && r) resp.redirect_url = r;
+    if (req.method == "PUT" || req.method == "POST") hdrs = api.slist_append(hdrs, "Expect:");
+    api.easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+    CURLcode rc = api.easy_perform(curl);
+    api.slist_free_all(hdrs);
+    api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp.status);
+    if (char* r = nullptr; api.easy_getinfo(curl, CURLINFO_REDIRECT_URL, &r) == CURLE_OK && r) resp.redirect_url = r;
     if (rc == CURLE_WRITE_ERROR && resp.too_large) return resp;
     if (t.sink_error) std::rethrow_exception(t.sink_error);
     if (rc != CURLE_OK) {
-      std::string why = errbuf[0] ? errbuf : curl::Lib().easy_strerror(rc);
+      std::string why = errbuf[0] ? errbuf : api.easy_strerror(rc);
       if (rc == CURLE_PEER_FAILED_VERIFICATION)
         why += " (the registry's certificate is not trusted: name its CA with --cacert FILE)";
       else if (rc == CURLE_SSL_CONNECT_ERROR && req.url.rfind("https://", 0) == 0)

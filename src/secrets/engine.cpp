@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -310,9 +311,8 @@ class EngineImpl final : public Engine {
     if (hs_serialize_database(db_, &bytes, &size) != HS_SUCCESS) return false;
     const std::string data(bytes, size);
     std::free(bytes);
-    const std::string dir = path.substr(0, path.rfind('/'));
-    for (size_t i = 1; i <= dir.size(); ++i)
-      if (i == dir.size() || dir[i] == '/') ::mkdir(dir.substr(0, i).c_str(), 0755);
+    std::error_code ec;  // a directory that cannot be made shows as a failed write below
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

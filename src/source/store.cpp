@@ -282,6 +282,7 @@ class TarMemberSource : public ByteSource {
     if (r < 0) throw InputError(where_, reader_.Reason());
     return size_t(r);
   }
+
  private:
   void FindRange(archive_entry* e) {
     if (reader_.compressed() || !reader_.file_size() || archive_entry_filetype(e) != AE_IFREG ||

@@ -45,7 +45,6 @@ bool ApplyWhiteoutNaming(FileMeta& m, std::string& reason) {
   if (m.path.compare(slash == std::string::npos ? 0 : slash + 1, 4, ".wh.") != 0) return true;  // the common case
   std::string dir = slash == std::string::npos ? "" : m.path.substr(0, slash);
   std::string base = slash == std::string::npos ? m.path : m.path.substr(slash + 1);
-  if (base.rfind(".wh.", 0) != 0) return true;
   if (base == ".wh..wh..opq") {
     m.type = FileType::kOpaqueWhiteout;
     m.path = dir;
