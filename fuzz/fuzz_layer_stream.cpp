@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "walker/squash.h"
-#include "walker/streams.h"
+#include "source/streams.h"
 #include "walker/walker.h"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
-#include "source/oci.h"
+#include "formats/oci.h"
 #include "source/source.h"
 
 namespace {

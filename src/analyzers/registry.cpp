@@ -28,13 +28,4 @@ std::vector<std::unique_ptr<Analyzer>> MakeAnalyzers(const std::vector<AnalyzerG
   }
   return out;
 }
-
-void AnalysisResult::Append(AnalysisResult&& o) {
-  for (auto& x : o.os) os.push_back(std::move(x));
-  for (auto& x : o.package_dbs) package_dbs.push_back(std::move(x));
-  for (auto& x : o.attachments) attachments.push_back(std::move(x));
-  for (auto& x : o.diagnostics) diagnostics.push_back(std::move(x));
-  for (auto& x : o.secrets) secrets.push_back(std::move(x));
-}
-
 }  // namespace customs

@@ -26,6 +26,17 @@ inline Error IoError(const std::string& where, const std::string& reason) {
   return Error(kExitIo, where + ": " + reason);
 }
 
+// A limit that protects the scanner was crossed (size, depth, count, expansion). Never turned into a
+// diagnostic: the input is rejected as a whole (see InvokeAnalyzer in core/analyzer.h).
+class LimitError : public Error {
+ public:
+  explicit LimitError(const std::string& message) : Error(kExitInputRejected, message) {}
+};
+
+inline LimitError LimitExceeded(const std::string& where, const std::string& reason) {
+  return LimitError(where + ": " + reason);
+}
+
 inline Error UsageError(const std::string& message) { return Error(kExitUsage, message); }
 
 }  // namespace customs

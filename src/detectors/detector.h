@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "db/vulndb.h"
-#include "reporters/reporter.h"
+#include "findings/scan_result.h"
 
 namespace customs {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "misconfig/check.h"
-#include "reporters/reporter.h"
+#include "findings/scan_result.h"
 
 namespace customs {
 

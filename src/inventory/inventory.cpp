@@ -202,7 +202,8 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
     if (!content) continue;
     int layer = std::max(entry.layer, te->layer);
     AnalysisResult r;
-    for (const Analyzer* a : wanting) a->Analyze(AnalysisInput{path, *content, layer}, r);
+    for (const Analyzer* a : wanting)
+      InvokeAnalyzer(*a, path, r, [&, &p = path] { a->Analyze(AnalysisInput{p, *content, layer}, r); });
     extra_results.push_back(std::move(r));
     const AnalysisResult& kept = extra_results.back();
     for (const auto& f : kept.os) facts.push_back(f);
@@ -244,7 +245,7 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
       }
       AnalysisResult r;
       MapView mv(state);
-      a->AnalyzeView(mv, scan.index, r);
+      InvokeAnalyzer(*a, a->Name(), r, [&] { a->AnalyzeView(mv, scan.index, r); });
       extra_results.push_back(std::move(r));
       calls.push_back({scan.index, extra_results.size() - 1});
     }

@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
-#include "core/yaml_documents.h"
+#include "formats/yaml_documents.h"
 #include "misconfig/check.h"
 #include "misconfig/lang/compiled_check.h"
 

@@ -19,7 +19,7 @@
 
 #include "core/types.h"
 #include "findings/findings.h"
-#include "reporters/reporter.h"
+#include "findings/scan_result.h"
 
 namespace customs {
 

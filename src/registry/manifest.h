@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "core/types.h"
-#include "source/oci.h"
+#include "formats/oci.h"
 
 namespace customs::registry {
 

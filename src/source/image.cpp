@@ -14,7 +14,7 @@
 
 #include "core/error.h"
 #include "core/sha256.h"
-#include "source/oci.h"
+#include "formats/oci.h"
 #include "source/source.h"
 #include "source/store.h"
 

@@ -13,9 +13,9 @@
 #include "registry/cache.h"
 #include "registry/client.h"
 #include "registry/manifest.h"
-#include "source/oci.h"
+#include "formats/oci.h"
 #include "source/source.h"
-#include "walker/streams.h"
+#include "source/streams.h"
 
 namespace customs {
 

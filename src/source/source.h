@@ -8,7 +8,7 @@
 
 #include "core/limits.h"
 #include "core/types.h"
-#include "walker/entry.h"
+#include "core/layer.h"
 
 namespace customs {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "core/limits.h"
-#include "walker/streams.h"
+#include "source/streams.h"
 
 namespace customs::source_detail {
 

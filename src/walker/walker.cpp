@@ -80,11 +80,7 @@ struct FileTask {
 void RunAnalyzers(const std::vector<const Analyzer*>& wanting, const std::string& path, const std::string& content,
                   int index, AnalysisResult& out) {
   for (const Analyzer* a : wanting) {
-    try {
-      a->Analyze(AnalysisInput{path, content, index}, out);
-    } catch (const std::exception& e) {
-      out.diagnostics.push_back({path, std::string(a->Name()) + " analyzer failed: " + e.what()});
-    }
+    InvokeAnalyzer(*a, path, out, [&] { a->Analyze(AnalysisInput{path, content, index}, out); });
   }
 }
 

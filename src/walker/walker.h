@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/analyzer.h"
+#include "core/analyzer.h"
 #include "core/limits.h"
 #include "core/progress.h"
 #include "source/source.h"
-#include "walker/entry.h"
+#include "core/layer.h"
 
 namespace customs {
 

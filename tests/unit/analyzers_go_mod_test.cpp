@@ -11,7 +11,7 @@
 #include "inventory/inventory.h"
 #include "source/source.h"
 #include "support/fixtures.h"
-#include "walker/streams.h"
+#include "source/streams.h"
 #include "walker/walker.h"
 
 namespace customs {

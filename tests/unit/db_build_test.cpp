@@ -93,7 +93,7 @@ TEST(DbDiscover, SharedVulndataLayout) {
   std::vector<std::string> got;
   for (const auto& i : s) got.push_back(i.name + "=" + i.feed);
   EXPECT_EQ(got, (std::vector<std::string>{"alpine-secdb=alpine_secdb", "debian-tracker=debian_tracker",
-                                           "kev=kev", "osv-go=osv", "osv-pypi=osv", "rustsec=rustsec"}));
+                                           "kev=kev", "nvd=nvd", "osv-go=osv", "osv-pypi=osv", "rustsec=rustsec"}));
   // by content, under unrelated names
   ct::TempDir d;
   ct::WriteFile(d / "feeds/a/x.json", ct::ReadFile(Vulndata("kev/known_exploited_vulnerabilities.json")));
@@ -111,7 +111,9 @@ TEST(DbDiscover, SharedVulndataLayout) {
 TEST_F(DbBuilt, CountsPerSource) {
   std::map<std::string, SourceSummary> by;
   for (const auto& s : result_->sources) by[s.name] = s;
-  ASSERT_EQ(by.size(), 6u);
+  ASSERT_EQ(by.size(), 7u);
+  // ../shared/vulndata/nvd/nvd-sample.json: one NVD CVE API 2.0 page of 318 CVEs (totalResults 318).
+  EXPECT_EQ(by["nvd"].records + by["nvd"].skipped, 318);
   EXPECT_EQ(by["osv-go"].records, 4291);
   EXPECT_EQ(by["osv-go"].skipped, 0);
   EXPECT_EQ(by["rustsec"].records, 1205);
@@ -125,7 +127,7 @@ TEST_F(DbBuilt, CountsPerSource) {
   DbInfo info = db->Info();
   EXPECT_EQ(info.schema_version, kSchemaVersion);
   EXPECT_EQ(info.built, "2023-11-14T22:13:20Z");
-  ASSERT_EQ(info.sources.size(), 6u);
+  ASSERT_EQ(info.sources.size(), 7u);
   for (const auto& s : info.sources) {
     EXPECT_EQ(s.records, by[s.name].records) << s.name;
     EXPECT_EQ(s.skipped, by[s.name].skipped) << s.name;

@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 #include "core/sha256.h"
-#include "source/oci.h"
+#include "formats/oci.h"
 
 namespace customs {
 namespace {

@@ -17,7 +17,7 @@
 #include "inventory/inventory.h"
 #include "support/fixtures.h"
 #include "walker/squash.h"
-#include "walker/streams.h"
+#include "source/streams.h"
 #include "walker/walker.h"
 
 using namespace customs;

@@ -2,7 +2,7 @@
 // become parse errors; ordinary multi-document streams load as LoadAll loads them.
 #include <gtest/gtest.h>
 
-#include "core/yaml_documents.h"
+#include "formats/yaml_documents.h"
 
 namespace customs {
 namespace {

@@ -13,7 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/yaml_documents.h"
+#include "formats/yaml_documents.h"
 #include "misconfig/frontends/frontends.h"
 
 namespace customs::misconfig::frontends {

@@ -1,7 +1,7 @@
 // Layer streams: raw bytes -> (gzip|zstd|none) -> tar entries.
 // Decompression and both SHA-256 digests run on a producer thread; libarchive parses the tar on the
 // consumer's thread, so one layer already keeps two cores busy.
-#include "walker/streams.h"
+#include "source/streams.h"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/limits.h"
-#include "walker/entry.h"
+#include "core/layer.h"
 
 namespace customs {
 

@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "walker/streams.h"
+#include "source/streams.h"
 
 namespace customs {
 

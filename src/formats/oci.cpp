@@ -1,6 +1,6 @@
 // Parsers for image metadata (see oci.h). Every accessor checks JSON types itself; nlohmann's own
 // exceptions are caught at the boundary and turned into InputError as a safety net.
-#include "source/oci.h"
+#include "formats/oci.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "core/yaml_documents.h"
+#include "formats/yaml_documents.h"
 
 #include <sstream>
 
