@@ -1,7 +1,10 @@
 // The scan commands: `image`, `rootfs`, `fs` (Trivy's target names).
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -23,28 +26,70 @@ namespace customs {
 
 namespace {
 
-// "512M", "2G", "1.5GiB", "1048576" -> bytes (binary units).
+const char kSizeSyntax[] = "expected digits with an optional K, M, G or T suffix";
+
+// "512M", "2G", "1.5GiB", "1048576" -> bytes (binary units; a "B" or "iB" after the unit is allowed).
+// Exact integer arithmetic: no exponents, no signs, no inf/nan, and an overflow is an error.
 uint64_t ParseSize(const std::string& flag, const std::string& text) {
-  size_t pos = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &pos);
-  } catch (...) {
-    throw UsageError(flag + ": not a size: '" + text + "'");
+  auto bad = [&](const std::string& why) { return UsageError(flag + ": '" + text + "' " + why); };
+  size_t i = 0;
+  uint64_t whole = 0;
+  bool overflow = false;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    overflow |= __builtin_mul_overflow(whole, 10u, &whole) || __builtin_add_overflow(whole, uint64_t(text[i] - '0'), &whole);
+    ++i;
   }
-  std::string unit = text.substr(pos);
+  const size_t int_digits = i;
+  uint64_t frac = 0, frac_scale = 1;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    const size_t from = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      if (frac_scale < 1'000'000'000) frac = frac * 10 + uint64_t(text[i] - '0'), frac_scale *= 10;
+      ++i;
+    }
+    if (i == from) throw bad(std::string("is not a size: ") + kSizeSyntax);
+  }
+  if (int_digits == 0) throw bad(std::string("is not a size: ") + kSizeSyntax);
+  std::string unit = text.substr(i);
   for (auto& c : unit) c = char(std::toupper(static_cast<unsigned char>(c)));
   if (unit.size() > 1 && unit.back() == 'B') unit.pop_back();
   if (unit.size() > 1 && unit.back() == 'I') unit.pop_back();
-  double mult = 1;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "K") mult = 1024.0;
-  else if (unit == "M") mult = 1048576.0;
-  else if (unit == "G") mult = 1073741824.0;
-  else if (unit == "T") mult = 1099511627776.0;
-  else throw UsageError(flag + ": unknown size unit in '" + text + "' (use K, M, G or T)");
-  if (value <= 0) throw UsageError(flag + ": must be positive: '" + text + "'");
-  return uint64_t(value * mult);
+  int shift = 0;
+  if (unit.empty() || unit == "B") shift = 0;
+  else if (unit == "K") shift = 10;
+  else if (unit == "M") shift = 20;
+  else if (unit == "G") shift = 30;
+  else if (unit == "T") shift = 40;
+  else throw bad(std::string("is not a size: ") + kSizeSyntax);
+  const uint64_t mult = uint64_t(1) << shift;
+  uint64_t bytes = 0;
+  // frac < frac_scale <= 1e9 and mult <= 2^40: the product fits in 64 bits.
+  overflow |= __builtin_mul_overflow(whole, mult, &bytes) ||
+              __builtin_add_overflow(bytes, frac * mult / frac_scale, &bytes);
+  if (overflow) throw bad("is too large (more than 2^64 bytes)");
+  if (bytes == 0) throw bad("is not a usable size: must be at least one byte");
+  return bytes;
+}
+
+// A positive decimal number ("500", "12.5"): digits with an optional fraction, nothing else (no sign,
+// exponent, inf or nan). Values below `min` are refused.
+double ParseNumber(const std::string& flag, const std::string& text, double min) {
+  size_t digits = 0, dots = 0;
+  for (char c : text) {
+    if (std::isdigit(static_cast<unsigned char>(c))) ++digits;
+    else if (c == '.') ++dots;
+    else digits = 0, dots = 2;  // anything else: not a number
+  }
+  if (digits == 0 || dots > 1 || text.size() > 30 || text.front() == '.' || text.back() == '.')
+    throw UsageError(flag + ": '" + text + "' is not a number: expected digits with an optional decimal fraction");
+  double v = std::strtod(text.c_str(), nullptr);  // the syntax above makes it exact enough and finite
+  if (v < min) {
+    std::ostringstream m;
+    m << min;
+    throw UsageError(flag + ": '" + text + "' is too small: must be at least " + m.str());
+  }
+  return v;
 }
 
 struct CommonFlags {
@@ -60,8 +105,8 @@ struct CommonFlags {
   std::string output;
   bool quiet = false;
   bool debug = false;
-  std::string max_layer_size, max_file_size;
-  double max_ratio = 0;
+  // Optional: an empty value given on the command line is an error, not the default.
+  std::optional<std::string> max_layer_size, max_file_size, max_kept_size, max_ratio;
   unsigned threads = 0;
   std::string secret_config;
   std::vector<std::string> check_dirs;
@@ -83,6 +128,8 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& f) {
   cmd->add_option("--max-layer-size", f.max_layer_size,
                   "reject a layer larger than SIZE uncompressed (default 32G)");
   cmd->add_option("--max-file-size", f.max_file_size, "reject a file larger than SIZE (default 8G)");
+  cmd->add_option("--max-kept-size", f.max_kept_size,
+                  "reject a scan whose analyzed files kept in memory exceed SIZE in total (default 4G)");
   cmd->add_option("--max-compression-ratio", f.max_ratio,
                   "reject a layer expanding more than N times (decompression bomb guard; default 500)");
   cmd->add_option("--threads", f.threads, "worker threads (default: one per core)");
@@ -177,13 +224,21 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
   ScanRequest req;
   req.kind = kind;
   req.path = path;
+  // Every helper is a thread of its own: a typo such as --threads 4294967295 must not try to start them.
+  if (f.threads > 1024) throw UsageError("--threads: " + std::to_string(f.threads) + " is too many (at most 1024)");
   req.threads = f.threads;
+  if (!std::isfinite(f.db_max_age) || f.db_max_age < 0)
+    throw UsageError("--db-max-age: must be a number of days, 0 or more");
+  for (auto [name, gate] : {std::pair{"--max-critical", &f.max_critical}, std::pair{"--max-high", &f.max_high},
+                            std::pair{"--max-total", &f.max_total}})
+    if (*gate && **gate < 0) throw UsageError(std::string(name) + ": must be 0 or more");
   if (reg) ApplyRegistryFlags(*reg, path, req.source);
   if (!platform.empty()) req.source.platform = platform;
-  if (!f.max_layer_size.empty()) req.source.limits.max_layer_bytes = ParseSize("--max-layer-size", f.max_layer_size);
-  if (!f.max_file_size.empty()) req.source.limits.max_file_bytes = ParseSize("--max-file-size", f.max_file_size);
-  if (f.max_ratio < 0) throw UsageError("--max-compression-ratio: must be positive");
-  if (f.max_ratio > 0) req.source.limits.max_compression_ratio = f.max_ratio;
+  if (f.max_layer_size) req.source.limits.max_layer_bytes = ParseSize("--max-layer-size", *f.max_layer_size);
+  if (f.max_file_size) req.source.limits.max_file_bytes = ParseSize("--max-file-size", *f.max_file_size);
+  if (f.max_kept_size) req.source.limits.max_kept_bytes = ParseSize("--max-kept-size", *f.max_kept_size);
+  // A ratio below 1 would refuse every layer that is compressed at all.
+  if (f.max_ratio) req.source.limits.max_compression_ratio = ParseNumber("--max-compression-ratio", *f.max_ratio, 1);
   if (!f.scanners.empty()) {
     req.scanners.clear();
     req.scanners_explicit = true;

@@ -42,6 +42,8 @@ struct RawEntry {
   uint32_t mode = 0;
   uint32_t uid = 0, gid = 0;
   std::string link;
+  // Sparse tar members: how many of the `size` bytes are holes (stored as nothing, read back as zeros).
+  uint64_t hole_bytes = 0;
 };
 
 // Digests and sizes of a stream, known once it has been read to the end.

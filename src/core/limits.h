@@ -19,6 +19,9 @@ struct Limits {
   // Largest file an analyzer receives in memory (package databases and the like); larger wanted
   // files are skipped with a warning.
   uint64_t max_analyzed_file_bytes = 512ull << 20;
+  // Total of the file contents the walker keeps in memory until the scan ends (view analyzers' files,
+  // small files kept for link resolution), over every layer: --max-kept-size.
+  uint64_t max_kept_bytes = 4ull << 30;
   // Most entries in one layer.
   uint64_t max_entries_per_layer = 10'000'000;
   // Symlink hops while resolving one path.

@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <exception>
 #include <mutex>
@@ -157,12 +158,15 @@ class Producer {
     }
   }
   const StreamStats& stats() const { return stats_; }
+  // Bytes read from the raw source so far, for the consumer's sparse-hole ratio guard.
+  uint64_t StoredSoFar() const { return stored_so_far_.load(std::memory_order_relaxed); }
 
  private:
   size_t ReadRaw(char* buf, size_t n) {
     size_t got = raw_->Read(buf, n);
     stored_hash_.Update(buf, got);
     stats_.stored_bytes += got;
+    stored_so_far_.store(stats_.stored_bytes, std::memory_order_relaxed);
     return got;
   }
 
@@ -315,6 +319,7 @@ class Producer {
   Compression compression_ = Compression::kNone;
   Sha256 stored_hash_, plain_hash_;
   StreamStats stats_;
+  std::atomic<uint64_t> stored_so_far_{0};
 };
 
 // ---- the consumer: libarchive over the decompressed blocks ---------------------------------
@@ -322,7 +327,7 @@ class Producer {
 class TarStream : public EntryStream {
  public:
   TarStream(std::unique_ptr<ByteSource> raw, std::string name, const Limits& limits)
-      : name_(std::move(name)), producer_(std::move(raw), name_, limits, queue_) {}
+      : name_(std::move(name)), limits_(limits), producer_(std::move(raw), name_, limits, queue_) {}
 
   // Separate from the constructor so that the destructor (which stops the producer) runs if it throws.
   void Start() {
@@ -377,6 +382,16 @@ class TarStream : public EntryStream {
       }
     }
     entry_size_ = e.type == FileType::kRegular ? e.size : 0;
+    // The sparse map (GNU 'S' members, pax 0.x/1.0): what is not a data region is a hole.
+    e.hole_bytes = 0;
+    if (e.type == FileType::kRegular && archive_entry_sparse_reset(ae) > 0) {
+      uint64_t data = 0;
+      la_int64_t off = 0, len = 0;
+      while (archive_entry_sparse_next(ae, &off, &len) == ARCHIVE_OK)
+        if (len > 0) data += uint64_t(len);
+      if (data < e.size) e.hole_bytes = e.size - data;
+    }
+    path_ = e.path;
     pos_ = 0;
     return true;
   }
@@ -419,6 +434,7 @@ class TarStream : public EntryStream {
     static const char kZeros[65536] = {};
     if (pending_hole_ > 0) {
       size_t n = size_t(std::min<uint64_t>(pending_hole_, sizeof kZeros));
+      CountHole(n);
       pending_hole_ -= n;
       pos_ += n;
       return {kZeros, n};
@@ -427,6 +443,22 @@ class TarStream : public EntryStream {
     held_ = {};
     pos_ += h.size();
     return h;
+  }
+
+  // Holes are output with no input: the bytes they expand to count against the layer size limit and
+  // the compression-ratio guard like decompressed bytes do (a few KB of tar may declare GiBs of holes).
+  void CountHole(size_t n) {
+    holes_ += n;
+    const uint64_t expanded = total_ + holes_;  // tar bytes consumed so far plus the zeros made up
+    if (expanded > limits_.max_layer_bytes)
+      throw LimitExceeded(name_, "entry '" + path_ + "': sparse file holes expand the layer past the limit of " +
+                                     HumanBytes(limits_.max_layer_bytes) + " (--max-layer-size)");
+    const uint64_t stored = std::max<uint64_t>(producer_.StoredSoFar(), 1);
+    if (expanded > limits_.ratio_check_after_bytes && double(expanded) > limits_.max_compression_ratio * double(stored))
+      throw LimitExceeded(name_, "entry '" + path_ + "': sparse file holes expand " + HumanBytes(stored) +
+                                     " of input to more than " + HumanBytes(expanded) + " (ratio above " +
+                                     std::to_string(int(limits_.max_compression_ratio)) +
+                                     ", --max-compression-ratio)");
   }
 
   static la_ssize_t ReadCb(archive*, void* self, const void** buf) {
@@ -466,6 +498,7 @@ class TarStream : public EntryStream {
   }
 
   std::string name_;
+  Limits limits_;
   BlockQueue queue_;
   Producer producer_;
   std::thread thread_;
@@ -475,6 +508,8 @@ class TarStream : public EntryStream {
   bool empty_ = false, done_ = false;
   std::exception_ptr producer_error_;
   uint64_t entry_size_ = 0, pos_ = 0, pending_hole_ = 0;
+  uint64_t holes_ = 0;  // hole bytes made up in this layer so far
+  std::string path_;    // the current entry, for messages
   std::span<const char> held_;
 };
 

@@ -19,6 +19,9 @@ namespace customs {
 namespace {
 
 constexpr uint64_t kKeepForLinksBytes = 1 << 20;  // wanted files up to 1 MiB stay in memory for link resolution
+// A wanted file read into memory may hold at most this many bytes of sparse holes: no package database
+// or manifest is mostly holes, and a few KB of tar can otherwise declare GiBs of them.
+constexpr uint64_t kMaxHolesInMemory = 16ull << 20;
 
 struct AnalyzerSplit {
   std::vector<const Analyzer*> per_file, view, all;
@@ -84,18 +87,37 @@ void RunAnalyzers(const std::vector<const Analyzer*>& wanting, const std::string
   }
 }
 
+// A stream session and the analyzer it belongs to (for InvokeAnalyzer's diagnostics).
+struct Session {
+  const Analyzer* analyzer = nullptr;
+  std::unique_ptr<StreamSession> session;
+};
+
+// Calls one session method through InvokeAnalyzer; false when it failed (the failure is then a
+// diagnostic on the file in `out`, and the session sees nothing more of that file).
+bool CallSession(const Session& s, const std::string& path, AnalysisResult& out, const std::function<void()>& call) {
+  bool ok = false;
+  InvokeAnalyzer(*s.analyzer, path, out, [&] {
+    call();
+    ok = true;
+  });
+  return ok;
+}
+
 // Sessions of every stream analyzer, for one thread.
 struct SessionSet {
-  std::vector<std::unique_ptr<StreamSession>> sessions;
+  std::vector<Session> sessions;
   SessionSet(const std::vector<const Analyzer*>& all, int index) {
     for (const Analyzer* a : all)
-      if (auto s = a->OpenStream(index)) sessions.push_back(std::move(s));
+      if (auto s = a->OpenStream(index)) sessions.push_back({a, std::move(s)});
   }
   void RunWhole(const FileMeta& meta, const std::string& content, AnalysisResult& out) {
-    for (auto& sess : sessions) {
-      if (!sess->Begin(meta)) continue;
-      sess->Feed(std::span<const char>(content.data(), content.size()));
-      sess->End(out);
+    for (auto& s : sessions) {
+      InvokeAnalyzer(*s.analyzer, meta.path, out, [&] {
+        if (!s.session->Begin(meta)) return;
+        s.session->Feed(std::span<const char>(content.data(), content.size()));
+        s.session->End(out);
+      });
     }
   }
 };
@@ -162,6 +184,8 @@ class LayerHelpers {
         queue_.pop_front();
       }
       AnalysisResult r;
+      // Analyzer failures are diagnostics already (InvokeAnalyzer); what arrives here is the scan's
+      // (std::bad_alloc, LimitError) and fails it from Finish().
       try {
         if (t.stream) sessions.RunWhole(t.meta, *t.content, r);
         RunAnalyzers(t.wanting, t.meta.path, *t.content, index_, r);
@@ -196,8 +220,10 @@ class LayerHelpers {
   std::vector<std::thread> threads_;
 };
 
+std::string Mib(uint64_t n) { return std::to_string(n >> 20) + " MiB"; }
+
 LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an, const WalkOptions& opts,
-                    unsigned helpers) {
+                    unsigned helpers, std::atomic<uint64_t>& kept_bytes) {
   LayerScan ls;
   ls.index = index;
   const LayerSource& layer = *src.streams[size_t(index)];
@@ -229,6 +255,7 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
     m.mode = raw.mode;
     m.uid = raw.uid;
     m.gid = raw.gid;
+    const uint64_t holes = std::min(raw.hole_bytes, raw.size);
     reason.clear();
     if (!ApplyWhiteoutNaming(m, reason)) {
       if (!reason.empty()) throw InputError(desc, "entry " + Quote(m.path) + ": " + reason);
@@ -244,8 +271,11 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
     }
 
     if (m.type == FileType::kRegular) {
-      if (m.size > lim.max_file_bytes)
-        throw InputError(desc, "entry " + Quote(m.path) + ": file of " + std::to_string(m.size) +
+      // A sparse file's holes cost nothing unless it is read (and then count as the stream's bytes, see
+      // TarStream), so the file size limit applies to the data it stores: a huge sparse /var/log/lastlog
+      // (useradd with a high UID) does not stop the scan.
+      if (m.size - holes > lim.max_file_bytes)
+        throw InputError(desc, "entry " + Quote(m.path) + ": file of " + std::to_string(m.size - holes) +
                                    " bytes is larger than the limit of " + std::to_string(lim.max_file_bytes) +
                                    " bytes (--max-file-size)");
       FileTask task;
@@ -259,26 +289,35 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
         if (a->WantsStream(m)) task.stream = true;
       const bool buffer = !task.wanting.empty() || view_wants;
       AnalysisResult inline_result;
+      if (buffer && holes > kMaxHolesInMemory && m.size <= lim.max_analyzed_file_bytes)
+        throw LimitExceeded(desc, "entry " + Quote(m.path) + ": sparse file of " + Mib(m.size) + " with " +
+                                      Mib(holes) + " of holes; a file read into memory for analysis may hold at most " +
+                                      Mib(kMaxHolesInMemory) + " of holes");
       if (task.stream && ((!buffer && m.size > kOffloadMaxBytes) || m.size > lim.max_analyzed_file_bytes)) {
         // Only streamed (or too large to buffer): every block goes to this thread's sessions, nothing is kept.
-        std::vector<StreamSession*> streaming;
+        std::vector<const Session*> streaming;
         for (auto& sess : own.sessions)
-          if (sess->Begin(m)) streaming.push_back(sess.get());
+          if (bool begun = false;
+              CallSession(sess, m.path, inline_result, [&] { begun = sess.session->Begin(m); }) && begun)
+            streaming.push_back(&sess);
         uint64_t seen = 0;
         for (auto b = stream->ReadBlock(); !b.empty(); b = stream->ReadBlock()) {
           seen += b.size();
           if (seen > m.size) throw InputError(desc, "entry " + Quote(m.path) + ": more data than its header declares");
-          for (StreamSession* sess : streaming) sess->Feed(b);
+          std::erase_if(streaming, [&](const Session* sess) {
+            return !CallSession(*sess, m.path, inline_result, [&] { sess->session->Feed(b); });
+          });
         }
-        for (StreamSession* sess : streaming) sess->End(inline_result);
+        for (const Session* sess : streaming)
+          CallSession(*sess, m.path, inline_result, [&] { sess->session->End(inline_result); });
         task.stream = false;
       }
       if (buffer && m.size > lim.max_analyzed_file_bytes) {
         inline_result.diagnostics.push_back(
             {m.path, "not analyzed: larger than " + std::to_string(lim.max_analyzed_file_bytes) + " bytes"});
       } else if (buffer || task.stream) {
+        // Grown as the bytes arrive, never reserved by the header's word: a declared size is not data.
         std::string content;
-        content.reserve(size_t(m.size));
         for (auto b = stream->ReadBlock(); !b.empty(); b = stream->ReadBlock()) {
           if (content.size() + b.size() > lim.max_analyzed_file_bytes)
             throw InputError(desc, "entry " + Quote(m.path) + ": more data than its header declares");
@@ -291,6 +330,11 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
             keep = std::all_of(task.wanting.begin(), task.wanting.end(),
                                [](const Analyzer* a) { return a->KeepContent(); });
           if (keep) {
+            // Kept files live until the scan ends: their total over every layer is bounded.
+            const uint64_t total = kept_bytes.fetch_add(sp->size()) + sp->size();
+            if (total > lim.max_kept_bytes)
+              throw LimitExceeded(desc, "entry " + Quote(m.path) + ": file contents kept in memory for analysis exceed " +
+                                            Mib(lim.max_kept_bytes) + " in total over all layers (--max-kept-size)");
             ls.kept.push_back({m.path, sp});
             captured[m.path] = sp;
           }
@@ -397,6 +441,7 @@ std::vector<LayerScan> WalkLayers(const LoadedSource& src, const std::vector<con
   std::vector<std::exception_ptr> errors(n);
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
+  std::atomic<uint64_t> kept_bytes{0};  // contents of LayerScan::kept, every layer
   if (opts.progress) opts.progress->SetTotal(n);
 
   unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -409,7 +454,7 @@ std::vector<LayerScan> WalkLayers(const LoadedSource& src, const std::vector<con
       size_t i = next.fetch_add(1);
       if (i >= n) return;
       try {
-        scans[i] = ScanLayer(int(i), src, split, opts, helpers);
+        scans[i] = ScanLayer(int(i), src, split, opts, helpers, kept_bytes);
         if (opts.progress) opts.progress->LayerDone();
       } catch (...) {
         errors[i] = std::current_exception();
