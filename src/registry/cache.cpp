@@ -55,7 +55,13 @@ bool LayerCache::Has(const std::string& digest, uint64_t size) const {
   return size == 0 || uint64_t(st.st_size) == size;
 }
 
-bool LayerCache::Fetch(Client& client, const Reference& repo, const std::string& digest, uint64_t size) {
+bool LayerCache::Fetch(Client& client, const Reference& repo, const std::string& digest, uint64_t size,
+                       uint64_t max_bytes) {
+  if (max_bytes == 0) throw Error(kExitInternal, "LayerCache::Fetch: no download limit given");
+  if (size > max_bytes)
+    throw RegistryError(RegistryError::Kind::kTooLarge, repo.Repository() + ": blob " + digest + " is " +
+                                                            std::to_string(size) + " bytes, more than the limit of " +
+                                                            std::to_string(max_bytes));
   if (Has(digest, size)) return false;
   const std::string final_path = Path(digest);
   const std::string blob_dir = dir_ + "/blobs/sha256";
@@ -71,6 +77,10 @@ bool LayerCache::Fetch(Client& client, const Reference& repo, const std::string&
         throw RegistryError(RegistryError::Kind::kDigestMismatch,
                             repo.Repository() + ": blob " + digest + " is longer than its descriptor's " +
                                 std::to_string(size) + " bytes");
+      if (written + n > max_bytes)
+        throw RegistryError(RegistryError::Kind::kTooLarge, repo.Repository() + ": blob " + digest +
+                                                                " (no size in its descriptor) is larger than the limit of " +
+                                                                std::to_string(max_bytes) + " bytes");
       const char* c = static_cast<const char*>(p);
       size_t left = n;
       while (left) {

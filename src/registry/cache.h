@@ -21,8 +21,10 @@ class LayerCache {
   std::string Path(const std::string& digest) const;
   // Present with the expected size (size 0: any).
   bool Has(const std::string& digest, uint64_t size = 0) const;
-  // Downloads the blob through `client` unless present; returns true when it downloaded.
-  bool Fetch(Client& client, const Reference& repo, const std::string& digest, uint64_t size = 0);
+  // Downloads the blob through `client` unless present; returns true when it downloaded. `size` is the
+  // descriptor's (0: not given); whether or not it is given, the download stops with kTooLarge past
+  // `max_bytes` (the caller's layer limit), so a registry cannot fill the disk with an endless blob.
+  bool Fetch(Client& client, const Reference& repo, const std::string& digest, uint64_t size, uint64_t max_bytes);
   // Removes every cached blob and leftover temp file; returns the number of blobs removed.
   size_t Clean();
 

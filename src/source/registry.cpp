@@ -113,7 +113,7 @@ LoadedSource Load(const std::string& text, const SourceOptions& opts) {
       throw InputError(where, what + " has an unsupported digest (only sha256 is verified)");
     if (d.size && *d.size > opts.limits.max_layer_bytes)
       throw InputError(where, what + " is " + std::to_string(*d.size) + " bytes, more than --max-layer-size");
-    if (cache.Fetch(client, ref, d.digest, d.size.value_or(0))) {
+    if (cache.Fetch(client, ref, d.digest, d.size.value_or(0), opts.limits.max_layer_bytes)) {
       ++downloaded;
       spdlog::debug("registry: downloaded {} ({} bytes)", d.digest, d.size.value_or(0));
     } else {

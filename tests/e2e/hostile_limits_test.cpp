@@ -13,7 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "core/sha256.h"
+#include "registry/cache.h"
+#include "registry/client.h"
 #include "support/fixtures.h"
+#include "support/registry_fixture.h"
 #include "support/scenarios.h"
 
 namespace ct = customs_test;
@@ -217,6 +221,39 @@ TEST(HostileFlags, DocumentedSizesStillWork) {
   r = ct::RunCustoms({"rootfs", in, "-q", "-f", "json", "--max-layer-size", "1K"});
   EXPECT_EQ(r.exit_code, 3) << r.Describe();
   EXPECT_NE(r.err.find("--max-layer-size"), std::string::npos) << r.err;
+}
+
+// A layer whose descriptor gives no size is still bounded: the layer cache stops the download at the
+// caller's limit (a real docker-registry serves the blob).
+TEST(HostileRegistry, BlobWithoutADescriptorSizeIsBoundedByTheLimit) {
+  std::string reason;
+  std::unique_ptr<ct::TestRegistry> reg = ct::TestRegistry::Start(ct::TestRegistry::Mode::kPlain, &reason);
+  if (!reg) GTEST_SKIP() << "docker-registry not available: " << reason;
+  namespace r = customs::registry;
+  r::ClientOptions o;
+  o.insecure_registries = {reg->host()};
+  o.docker_config = reg->dir() + "/no-config.json";
+  r::Client client(o);  // max_blob_bytes left at its default
+  const r::Reference repo = r::Reference::Parse(reg->host() + "/limits/blob:v1");
+  const std::string payload(256 << 10, 'x');
+  const std::string digest = client.PutBlob(repo, payload);
+
+  ct::TempDir cache_dir("customs-cache");
+  r::LayerCache cache(cache_dir.path());
+  try {
+    cache.Fetch(client, repo, digest, /*size=*/0, /*max_bytes=*/64 << 10);
+    ADD_FAILURE() << "no error";
+  } catch (const r::RegistryError& e) {
+    EXPECT_EQ(e.kind, r::RegistryError::Kind::kTooLarge) << e.what();
+    EXPECT_NE(std::string(e.what()).find("limit"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(cache.Has(digest));
+  EXPECT_EQ(cache_dir.List(), (std::vector<std::string>{"blobs/", "blobs/sha256/"})) << "no partial blob left";
+  // A descriptor size above the limit is refused before any download.
+  EXPECT_THROW(cache.Fetch(client, repo, digest, payload.size(), 64 << 10), r::RegistryError);
+  // Within the limit it downloads.
+  EXPECT_TRUE(cache.Fetch(client, repo, digest, 0, 1 << 20));
+  EXPECT_EQ(ct::ReadFile(cache.Path(digest)), payload);
 }
 
 }  // namespace
