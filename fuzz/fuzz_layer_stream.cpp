@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/entry_path.h"
 #include "core/error.h"
 #include "walker/squash.h"
 #include "source/streams.h"

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/entry_path.h"
 #include "core/error.h"
 #include "core/sha256.h"
 
@@ -530,7 +531,11 @@ class DirectoryLayer : public LayerSource {
   std::string Describe() const override { return root_; }
   std::unique_ptr<EntryStream> Open() const override { return OpenDirectoryStream(root_, limits_); }
   bool ReadFileDirect(const std::string& path, uint64_t max_bytes, std::string& out) const override {
-    // Walk the components with O_NOFOLLOW so that nothing outside the root is ever opened.
+    // Refused here whatever the caller did: "..", an absolute path (openat ignores the directory for
+    // those), empty components and NUL could name something outside the root.
+    if (path.empty() || !IsNormalEntryPath(path)) return false;
+    // Walk the components with O_NOFOLLOW (and O_DIRECTORY for all but the last) so that no symlink
+    // is followed and nothing outside the root is ever opened; the target must be a regular file.
     int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return false;
     size_t start = 0;

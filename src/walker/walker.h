@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/analyzer.h"
+#include "core/entry_path.h"  // NormalizeEntryPath, for the walker's callers
 #include "core/limits.h"
 #include "core/progress.h"
 #include "source/source.h"
@@ -36,14 +37,5 @@ struct WalkOptions {
 // Streams every layer once. Verifies digests against src.expect. Throws customs::Error.
 std::vector<LayerScan> WalkLayers(const LoadedSource& src, const std::vector<const Analyzer*>& analyzers,
                                   const WalkOptions& opts);
-
-// Normalizes an archive path: strips "./" and one leading "/"-free form, removes "." components,
-// collapses "//". Returns false (with `reason`) for paths that would leave the root ("..") or are
-// absolute. Exposed for tests and fuzzing.
-bool NormalizeEntryPath(std::string_view raw, std::string& out, std::string& reason);
-
-// True when `p` is already what NormalizeEntryPath makes of it (relative, no empty, "." or ".."
-// components, no NUL): the walker then takes the path as it is.
-bool IsNormalEntryPath(std::string_view p);
 
 }  // namespace customs

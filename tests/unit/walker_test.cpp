@@ -13,6 +13,7 @@
 #include <map>
 
 #include "analyzers/analyzer.h"
+#include "core/entry_path.h"
 #include "core/error.h"
 #include "inventory/inventory.h"
 #include "support/fixtures.h"
