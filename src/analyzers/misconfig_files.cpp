@@ -3,14 +3,11 @@
 // (no format leaves this file: the inventory holds no configuration trees).
 #include "analyzers/misconfig_files.h"
 
-#include <algorithm>
 #include <cctype>
-#include <map>
 #include <memory>
 #include <string>
 
 #include "analyzers/analyzer.h"
-#include "walker/squash.h"
 
 namespace customs {
 
@@ -43,26 +40,6 @@ bool IsMisconfigCandidate(std::string_view path) {
   const std::string base = Lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
   if (base.find("dockerfile") != std::string::npos || base.find("containerfile") != std::string::npos) return true;
   return EndsWith(base, ".yaml") || EndsWith(base, ".yml") || EndsWith(base, ".json");
-}
-
-std::vector<MisconfigFile> CollectMisconfigFiles(const std::vector<LayerScan>& scans, bool layered) {
-  std::map<std::string, MisconfigFile> state;
-  for (const auto& scan : scans) {
-    for (auto it = state.begin(); it != state.end();) {
-      if (SquashedView::LayerDeletes(scan, it->first)) it = state.erase(it);
-      else ++it;
-    }
-    std::map<std::string, const CapturedFile*> kept;
-    for (const auto& k : scan.kept)
-      if (k.content && k.content->size() <= kMaxMisconfigFileBytes && IsMisconfigCandidate(k.path)) kept[k.path] = &k;
-    // A candidate path rewritten by this layer with something not kept (a link, a large file) is gone.
-    for (const auto& m : scan.entries)
-      if (!kept.count(m.path)) state.erase(m.path);
-    for (const auto& [path, k] : kept) state[path] = MisconfigFile{path, layered ? scan.index : -1, k->content};
-  }
-  std::vector<MisconfigFile> out;
-  for (auto& [path, f] : state) out.push_back(std::move(f));
-  return out;
 }
 
 std::unique_ptr<Analyzer> Make_misconfig_files() { return std::make_unique<MisconfigFilesAnalyzer>(); }

@@ -98,8 +98,8 @@ int RunConfig(const ConfigFlags& f) {
     throw UsageError("--format: '" + f.format + "' is not a format for misconfigurations (table, json, sarif)");
 
   // Checks first: a broken user check fails before any file is read.
-  auto in = std::make_shared<MisconfigInput>();
-  in->checks = misconfig::LoadCheckSet(f.skip_builtin, f.check_dirs);
+  MisconfigInput in;
+  in.checks = misconfig::LoadCheckSet(f.skip_builtin, f.check_dirs);
 
   PolicyOptions policy;
   if (!f.policy_file.empty()) policy = LoadPolicyFile(f.policy_file, policy);
@@ -120,10 +120,12 @@ int RunConfig(const ConfigFlags& f) {
   result.inventory.artifact.name = f.path;
   result.tool_version = CUSTOMS_VERSION;
   result.scanned_at = ScanTimestamp();
-  in->files = CollectFromDisk(f.path);
-  in->image_config = false;
-  in->threads = f.threads;
-  DetectMisconfigurations(*in, result);
+  in.files = CollectFromDisk(f.path);
+  in.image_config = false;
+  in.threads = f.threads;
+  DetectOptions dopts;
+  dopts.misconfig = &in;
+  RunDetectors(dopts, result);
   for (const auto& w : ApplyFilters(result, policy, ignores, {})) spdlog::warn("{}", w);
   PolicyOutcome outcome = Evaluate(result, policy);
   ReportOptions ro;

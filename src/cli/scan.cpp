@@ -18,9 +18,10 @@
 #include "core/error.h"
 #include "db/schema.h"
 #include "db/vulndb.h"
-#include "analyzers/misconfig_files.h"
 #include "detectors/detector.h"
 #include "detectors/misconfig.h"
+#include "inventory/config_files.h"
+#include "inventory/history.h"
 #include "inventory/inventory.h"
 #include "inventory/secrets.h"
 #include "secrets/config.h"
@@ -49,7 +50,57 @@ std::string ScanTimestamp() {
   return buf;
 }
 
-void DetectVulnerabilities(const ScanRequest& req, ScanResult& result);
+namespace {
+
+// Opens the vulnerability database for the vuln scanner, or returns nullptr with a notice when there is
+// none and the user did not name the scanner. Warns when it is older than --db-max-age.
+std::unique_ptr<db::VulnDB> OpenVulnDB(const ScanRequest& req, ScanResult& result) {
+  const std::string path = req.db_path.empty() ? db::DefaultDatabasePath() : req.db_path;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    const std::string hint = "no vulnerability database at " + path +
+                             " (build one: customs db build --from ../shared/vulndata)";
+    if (req.scanners_explicit) throw IoError(path, "no vulnerability database (build one: customs db build --from DIR)");
+    // Not asked for by name: the inventory still stands, and the report says what was not done.
+    result.notices.push_back({"no-db", hint + "; vulnerabilities were not checked"});
+    spdlog::info("{}", hint);
+    return nullptr;
+  }
+  auto vdb = db::VulnDB::Open(path);
+  if (double age = vdb->AgeDays(); age > req.db_max_age_days) {
+    std::string msg = "the vulnerability database " + path + " is " + std::to_string(int(age)) +
+                      " days old (update it: customs db update)";
+    spdlog::warn("{}", msg);
+    result.notices.push_back({"stale-db", msg});
+  }
+  return vdb;
+}
+
+// The scanners in the order they run, each with the input its detectors need and the flag that says
+// in the report that it ran. A scanner runs when the scan prepared its input.
+struct ScannerStage {
+  std::string_view scanner;  // the --scanners value (Detector::Scanner)
+  bool (*ready)(const DetectOptions&);
+  bool ScanResult::*scanned;
+};
+constexpr ScannerStage kScannerStages[] = {
+    {"vuln", [](const DetectOptions& o) { return o.db != nullptr; }, &ScanResult::vuln_scanned},
+    {"secret", [](const DetectOptions& o) { return o.secret_engine != nullptr; }, &ScanResult::secret_scanned},
+    {"misconfig", [](const DetectOptions& o) { return o.misconfig != nullptr; }, &ScanResult::misconfig_scanned},
+};
+
+}  // namespace
+
+void RunDetectors(const DetectOptions& opts, ScanResult& result) {
+  for (const ScannerStage& stage : kScannerStages) {
+    if (!stage.ready(opts)) continue;
+    result.*stage.scanned = true;
+    for (const auto& d : MakeDetectors(stage.scanner)) d->Detect(opts, result);
+  }
+  std::sort(result.vulnerabilities.begin(), result.vulnerabilities.end(), [](const VulnFinding& a, const VulnFinding& b) {
+    return std::tie(a.package_index, a.id) < std::tie(b.package_index, b.id);
+  });
+}
 
 ScanResult RunScan(const ScanRequest& req, Progress* progress) {
   LoadedSource src;
@@ -93,63 +144,38 @@ ScanResult RunScan(const ScanRequest& req, Progress* progress) {
   const auto t1 = std::chrono::steady_clock::now();
 
   ScanResult result;
-  result.inventory = BuildInventory(src, scans, analyzers, req.source.limits);
-  CollectSecrets(scans, result.inventory);
+  // Where each path stands after each layer, built once: the inventory, the secrets and the
+  // configuration files all read it.
+  const LayerHistory history(scans);
+  result.inventory = BuildInventory(src, scans, history, analyzers, req.source.limits);
+  CollectSecrets(scans, history, result.inventory);
   spdlog::debug("walk {:.3f} s, inventory {:.3f} s", std::chrono::duration<double>(t1 - t0).count(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
   result.tool_version = CUSTOMS_VERSION;
   result.scanned_at = ScanTimestamp();
   for (const auto& d : result.inventory.diagnostics) spdlog::warn("{}: {}", d.where, d.message);
-  if (HasScanner(req, "vuln")) DetectVulnerabilities(req, result);
-  if (secret_engine) {
-    DetectOptions dopts;
-    dopts.secret_engine = secret_engine;
-    for (const auto& d : MakeDetectors("secret")) d->Detect(dopts, result);
-  }
+
+  // The detectors' inputs, each prepared only for a scanner that was asked for.
+  DetectOptions dopts;
+  dopts.today = result.scanned_at.substr(0, 10);
+  std::unique_ptr<db::VulnDB> vdb;
+  if (HasScanner(req, "vuln")) vdb = OpenVulnDB(req, result);
+  dopts.db = vdb.get();
+  dopts.secret_engine = secret_engine.get();
+  MisconfigInput misconfig;
   if (HasScanner(req, "misconfig")) {
     // Configuration files the walker kept (analyzers/misconfig_files.cpp), plus the image config.
-    auto in = std::make_shared<MisconfigInput>();
-    in->files = CollectMisconfigFiles(scans, src.artifact.type == ArtifactType::kContainerImage);
-    in->checks = std::move(checks);
-    in->threads = req.threads;
-    DetectOptions dopts;
-    dopts.misconfig_input = in;
-    for (const auto& d : MakeDetectors("misconfig")) d->Detect(dopts, result);
+    misconfig.files = CollectMisconfigFiles(history, src.artifact.type == ArtifactType::kContainerImage);
+    misconfig.checks = std::move(checks);
+    misconfig.threads = req.threads;
+    dopts.misconfig = &misconfig;
   }
+  RunDetectors(dopts, result);
   return result;
 }
 
 bool HasScanner(const ScanRequest& req, std::string_view name) {
   return std::find(req.scanners.begin(), req.scanners.end(), name) != req.scanners.end();
-}
-
-void DetectVulnerabilities(const ScanRequest& req, ScanResult& result) {
-  const std::string path = req.db_path.empty() ? db::DefaultDatabasePath() : req.db_path;
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    const std::string hint = "no vulnerability database at " + path +
-                             " (build one: customs db build --from ../shared/vulndata)";
-    if (req.scanners_explicit) throw IoError(path, "no vulnerability database (build one: customs db build --from DIR)");
-    // Not asked for by name: the inventory still stands, and the report says what was not done.
-    result.notices.push_back({"no-db", hint + "; vulnerabilities were not checked"});
-    spdlog::info("{}", hint);
-    return;
-  }
-  auto vdb = db::VulnDB::Open(path);
-  if (double age = vdb->AgeDays(); age > req.db_max_age_days) {
-    std::string msg = "the vulnerability database " + path + " is " + std::to_string(int(age)) +
-                      " days old (update it: customs db update)";
-    spdlog::warn("{}", msg);
-    result.notices.push_back({"stale-db", msg});
-  }
-  DetectOptions opts;
-  opts.db = vdb.get();
-  opts.today = result.scanned_at.substr(0, 10);
-  result.vuln_scanned = true;
-  for (const auto& d : MakeDetectors("vuln")) d->Detect(opts, result);
-  std::sort(result.vulnerabilities.begin(), result.vulnerabilities.end(), [](const VulnFinding& a, const VulnFinding& b) {
-    return std::tie(a.package_index, a.id) < std::tie(b.package_index, b.id);
-  });
 }
 
 void WriteReport(const ScanResult& result, const std::string& format, const std::string& output, ReportOptions ro) {

@@ -6,6 +6,7 @@
 
 #include "analyzers/analyzer.h"
 #include "core/progress.h"
+#include "detectors/detector.h"
 #include "reporters/reporter.h"
 #include "source/source.h"
 
@@ -34,6 +35,10 @@ bool HasScanner(const ScanRequest& req, std::string_view name);
 std::vector<AnalyzerGroup> DefaultGroups(TargetKind kind);
 
 ScanResult RunScan(const ScanRequest& req, Progress* progress);
+
+// Runs the detectors of every scanner whose input `opts` holds (vuln: db, secret: secret_engine,
+// misconfig: misconfig), in that order, marking each scanner as run in `result`.
+void RunDetectors(const DetectOptions& opts, ScanResult& result);
 
 // RFC 3339 UTC "now", or $CUSTOMS_FIXED_TIME when set (reproducible reports).
 std::string ScanTimestamp();

@@ -16,6 +16,10 @@
 
 namespace customs {
 
+namespace secrets {
+class Engine;  // secrets/engine.h: core does not include the secret engine
+}
+
 enum class AnalyzerGroup {
   kOS,      // OS release and OS package databases (image, rootfs)
   kLang,    // language ecosystems (part 3)
@@ -89,7 +93,7 @@ class StreamSession {
 
 // What analyzers may be configured with (built by the CLI from its flags).
 struct AnalyzerConfig {
-  std::shared_ptr<const void> secret_engine;  // secrets::Engine; analyzers of the secret group need it
+  std::shared_ptr<const secrets::Engine> secret_engine;  // analyzers of the secret group need it
 };
 
 class Analyzer {

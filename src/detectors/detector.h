@@ -12,11 +12,19 @@
 
 namespace customs {
 
+namespace secrets {
+class Engine;
+}
+struct MisconfigInput;  // detectors/misconfig.h
+
+// What the detectors read besides result.inventory, one typed field per input: the CLI fills in what
+// the scan prepared, and a detector whose input is missing does nothing. A new detector with a new
+// input adds its field here.
 struct DetectOptions {
   const db::VulnDB* db = nullptr;  // nullptr: no vulnerability database
   std::string today;               // "YYYY-MM-DD" (end-of-life notices)
-  std::shared_ptr<const void> secret_engine;  // secrets::Engine (the secret scanner's rules)
-  std::shared_ptr<const void> misconfig_input;  // MisconfigInput (detectors/misconfig.h): files and checks
+  const secrets::Engine* secret_engine = nullptr;  // the secret scanner's rules
+  const MisconfigInput* misconfig = nullptr;       // configuration files and checks
 };
 
 class Detector {

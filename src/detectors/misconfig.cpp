@@ -110,8 +110,7 @@ class MisconfigDetector final : public Detector {
   std::string_view Name() const override { return "misconfig"; }
   std::string_view Scanner() const override { return "misconfig"; }
   void Detect(const DetectOptions& opts, ScanResult& result) const override {
-    auto in = std::static_pointer_cast<const MisconfigInput>(opts.misconfig_input);
-    if (in) DetectMisconfigurations(*in, result);
+    if (opts.misconfig) DetectMisconfigurations(*opts.misconfig, result);
   }
 };
 

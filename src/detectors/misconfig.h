@@ -8,16 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "misconfig/check.h"
 #include "findings/scan_result.h"
+#include "inventory/config_files.h"
+#include "misconfig/check.h"
 
 namespace customs {
-
-struct MisconfigFile {
-  std::string path;   // as the report names it ("k8s/app.yaml")
-  int layer = -1;     // layer holding it (-1: not from an image)
-  std::shared_ptr<const std::string> content;
-};
 
 struct MisconfigInput {
   std::vector<MisconfigFile> files;

@@ -60,7 +60,7 @@ class SecretsDetector final : public Detector {
   std::string_view Scanner() const override { return "secret"; }
 
   void Detect(const DetectOptions& opts, ScanResult& result) const override {
-    auto engine = std::static_pointer_cast<const secrets::Engine>(opts.secret_engine);
+    const secrets::Engine* engine = opts.secret_engine;
     if (!engine) return;
     std::map<std::string, const secrets::Rule*> rule_of;
     for (const auto& r : engine->Rules()) rule_of[r.id] = &r;

@@ -5,12 +5,12 @@
 #include <map>
 #include <set>
 #include <tuple>
-#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
 #include "analyzers/os_release.h"
 #include "core/error.h"
+#include "inventory/history.h"
 #include "inventory/links.h"
 #include "walker/squash.h"
 
@@ -18,36 +18,32 @@ namespace customs {
 
 namespace {
 
-using PackageKey = std::tuple<std::string, std::string, std::string>;  // name, version, arch
-
-PackageKey KeyOf(const Package& p) { return {p.name, p.version, p.arch}; }
-
 // One database's successive states: a PackageDB per layer that rewrote it, nullptr where a layer
-// deleted it (or rewrote it into something unreadable).
+// deleted, hid or replaced it (or rewrote it into something unreadable).
 struct History {
   std::vector<std::pair<int, const PackageDB*>> states;
 };
 
-int IntroducingLayer(const History& h, const Package& p) {
-  const auto key = KeyOf(p);
-  int layer = h.states.back().first;
-  for (size_t i = h.states.size() - 1; i-- > 0;) {
+// The layer that introduced each package of the final state (by index into its packages): the earliest
+// layer of the unbroken run of states, ending with the last, that all hold the package. One set of keys
+// per state, walked back from the last: linear in the packages of the states it visits.
+std::vector<int> IntroducingLayers(const History& h) {
+  const PackageDB& last = *h.states.back().second;
+  std::vector<int> layer(last.packages.size(), h.states.back().first);
+  using KeyView = std::tuple<std::string_view, std::string_view, std::string_view>;
+  auto key = [](const Package& p) { return KeyView(p.name, p.version, p.arch); };
+  std::vector<size_t> open(last.packages.size());  // packages whose run has not broken yet
+  for (size_t i = 0; i < open.size(); ++i) open[i] = i;
+  std::set<KeyView> present;
+  for (size_t i = h.states.size() - 1; i-- > 0 && !open.empty();) {
     const PackageDB* db = h.states[i].second;
     if (!db) break;
-    bool present = std::any_of(db->packages.begin(), db->packages.end(),
-                               [&](const Package& q) { return KeyOf(q) == key; });
-    if (!present) break;
-    layer = h.states[i].first;
+    present.clear();
+    for (const Package& q : db->packages) present.insert(key(q));
+    std::erase_if(open, [&](size_t k) { return !present.count(key(last.packages[k])); });
+    for (size_t k : open) layer[k] = h.states[i].first;
   }
   return layer;
-}
-
-// The kept content of `path` in layer `layer` (the last copy, as the tar's last entry wins).
-std::shared_ptr<const std::string> Kept(const LayerScan& scan, std::string_view path) {
-  std::shared_ptr<const std::string> found;
-  for (const auto& k : scan.kept)
-    if (k.path == path) found = k.content;
-  return found;
 }
 
 // Re-reads one file from a layer: directory layers read it directly; streams are walked again.
@@ -94,6 +90,11 @@ class MapView : public FileView {
 
 Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& scans,
                          const std::vector<const Analyzer*>& analyzers, const Limits& limits) {
+  return BuildInventory(src, scans, LayerHistory(scans), analyzers, limits);
+}
+
+Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& scans, const LayerHistory& history,
+                         const std::vector<const Analyzer*>& analyzers, const Limits& limits) {
   Inventory inv;
   inv.artifact = src.artifact;
   const bool is_image = src.artifact.type == ArtifactType::kContainerImage;
@@ -139,34 +140,20 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
       if (alive(d.where, scan.index) || !view.Find(d.where)) inv.diagnostics.push_back(d);
     for (const auto& db : scan.result.package_dbs) db_by_path[db.path].push_back({scan.index, &db});
   }
-  // One pass over every layer's entries: which database files each layer rewrote, and its
-  // whiteouts (a history is then built from these, not by rescanning the layers per database).
-  std::vector<std::unordered_set<std::string_view>> rewrote(scans.size());
-  std::vector<std::vector<const FileMeta*>> deletions(scans.size());
-  std::unordered_set<std::string_view> db_paths;
-  for (const auto& kv : db_by_path) db_paths.insert(kv.first);
-  for (size_t l = 0; l < scans.size(); ++l)
-    for (const FileMeta& m : scans[l].entries) {
-      if (m.type == FileType::kWhiteout || m.type == FileType::kOpaqueWhiteout) deletions[l].push_back(&m);
-      else if (db_paths.count(m.path)) rewrote[l].insert(m.path);
-    }
-  for (auto& [db_path, states] : db_by_path) {
-    const std::string& path = db_path;
+  // Each database's states from its path's history: the analyzed database where a layer wrote one,
+  // nullptr where a layer deleted, hid or replaced it or wrote something unreadable there (attribution
+  // stops there). One state per layer.
+  for (auto& [path, states] : db_by_path) {
     const int last_layer = states.back().first;
     const PackageDB* last_db = states.back().second;
     if (!alive(path, last_layer)) continue;
-    // Interleave deletions and unreadable rewrites so that attribution stops at them.
     History h;
     std::map<int, const PackageDB*> by_layer(states.begin(), states.end());
-    for (int l = 0; l <= last_layer; ++l) {
-      auto it = by_layer.find(l);
-      if (it != by_layer.end()) {
-        h.states.push_back({l, it->second});
-        continue;
-      }
-      bool deleted = std::any_of(deletions[size_t(l)].begin(), deletions[size_t(l)].end(),
-                                 [&](const FileMeta* m) { return SquashedView::Deletes(*m, path); });
-      if (rewrote[size_t(l)].count(path) || deleted) h.states.push_back({l, nullptr});
+    for (const PathEvent& e : history.Events(path)) {
+      if (e.layer > last_layer) break;
+      if (!h.states.empty() && h.states.back().first == e.layer) continue;
+      auto it = by_layer.find(e.layer);
+      h.states.push_back({e.layer, it != by_layer.end() ? it->second : nullptr});
     }
     final_dbs.push_back(last_db);
     histories[last_db] = std::move(h);
@@ -184,7 +171,7 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
     for (const Analyzer* a : per_file)
       if (a->Wants(path, as_file)) wanting.push_back(a);
     if (wanting.empty()) continue;
-    if (t == FileType::kHardlink && Kept(scans[size_t(entry.layer)], path)) continue;  // analyzed during the walk
+    if (t == FileType::kHardlink && history.Kept(entry.layer, path)) continue;  // analyzed during the walk
     std::string target;
     auto res = view.Resolve(path, target);
     if (res == SquashedView::Resolution::kLoop)
@@ -197,7 +184,7 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
     }
     const ViewEntry* te = view.Find(target);
     if (!te || te->meta->type != FileType::kRegular) continue;
-    auto content = Kept(scans[size_t(te->layer)], target);
+    auto content = history.Kept(te->layer, target);
     if (!content) content = Fetch(src, te->layer, target, limits);
     if (!content) continue;
     int layer = std::max(entry.layer, te->layer);
@@ -222,7 +209,10 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
     for (const auto& scan : scans) {
       bool changed = false;
       for (auto it = state.begin(); it != state.end();) {
-        if (SquashedView::LayerDeletes(scan, it->first)) {
+        const auto events = history.Events(it->first);
+        if (std::any_of(events.begin(), events.end(), [&](const PathEvent& e) {
+              return e.layer == scan.index && (e.state == PathState::kDeleted || e.state == PathState::kHidden);
+            })) {
           it = state.erase(it);
           changed = true;
         } else {
@@ -271,12 +261,12 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
   // 4. Assemble.
   inv.os = MergeOSFacts(facts);
   for (const PackageDB* db : final_dbs) {
-    const History& h = histories[db];
-    for (const Package& p : db->packages) {
-      Package q = p;
+    const std::vector<int> layers = is_image ? IntroducingLayers(histories[db]) : std::vector<int>();
+    for (size_t k = 0; k < db->packages.size(); ++k) {
+      Package q = db->packages[k];
       if (q.type.empty()) q.type = db->type;
       if (q.db_path.empty()) q.db_path = db->path;
-      q.layer = is_image ? IntroducingLayer(h, p) : -1;
+      q.layer = is_image ? layers[k] : -1;
       inv.packages.push_back(std::move(q));
     }
   }
