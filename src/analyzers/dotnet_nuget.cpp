@@ -23,10 +23,11 @@
 #include <string_view>
 #include <vector>
 
-#include "analyzers/app_package.h"
 #include "analyzers/analyzer.h"
+#include "analyzers/app_package.h"
 #include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
+#include "formats/json.h"
 
 namespace customs {
 
@@ -149,7 +150,7 @@ class DotnetNugetAnalyzer final : public Analyzer {
   }
   void Analyze(const AnalysisInput& in, AnalysisResult& out) const override {
     const std::string path(in.path);
-    json doc = json::parse(in.content, nullptr, false);
+    json doc = ParseJsonOrDiscarded(in.content, path);
     if (doc.is_discarded()) {
       out.diagnostics.push_back({path, "not valid JSON; no packages read"});
       out.package_dbs.push_back(PackageDB{path, "nuget", {}});

@@ -27,6 +27,7 @@
 #include "analyzers/depends_util.h"
 #include "analyzers/npm_util.h"
 #include "analyzers/text_util.h"
+#include "formats/json.h"
 
 namespace customs {
 
@@ -61,7 +62,7 @@ class LockParser {
   explicit LockParser(std::string path) : path_(std::move(path)) {}
 
   void Parse(std::string_view content, AnalysisResult& out) {
-    json doc = json::parse(content.begin(), content.end(), nullptr, /*allow_exceptions=*/false);
+    json doc = ParseJsonOrDiscarded(content, path_);
     if (doc.is_discarded() || !doc.is_object()) {
       out.diagnostics.push_back({path_, "not a JSON object; package-lock skipped"});
       return;

@@ -25,6 +25,8 @@
 #include "analyzers/depends_util.h"
 #include "analyzers/npm_util.h"
 #include "analyzers/text_util.h"
+#include "core/error.h"
+#include "formats/yaml.h"
 
 namespace customs {
 
@@ -106,8 +108,8 @@ void ReadImporter(const YAML::Node& n, Importer& imp) {
 void Parse(const std::string& path, std::string_view content, AnalysisResult& out) {
   YAML::Node doc;
   try {
-    doc = YAML::Load(std::string(content));
-  } catch (const std::exception& e) {
+    doc = LoadDocument(content, path);
+  } catch (const YAML::Exception& e) {
     out.diagnostics.push_back({path, std::string("invalid YAML: ") + e.what()});
     return;
   }
@@ -192,6 +194,8 @@ class NpmPnpmLockAnalyzer final : public Analyzer {
   void Analyze(const AnalysisInput& in, AnalysisResult& out) const override {
     try {
       Parse(std::string(in.path), in.content, out);
+    } catch (const LimitError&) {
+      throw;  // the file is rejected as a whole (core/analyzer.h)
     } catch (const std::exception& e) {
       out.diagnostics.push_back({std::string(in.path), std::string("unreadable pnpm lockfile: ") + e.what()});
     }

@@ -30,6 +30,8 @@
 #include "analyzers/depends_util.h"
 #include "analyzers/npm_util.h"
 #include "analyzers/text_util.h"
+#include "core/error.h"
+#include "formats/yaml.h"
 
 namespace customs {
 
@@ -224,8 +226,8 @@ void MapPairs(const YAML::Node& n, const char* key, std::vector<std::pair<std::s
 void ParseBerry(const std::string& path, std::string_view content, AnalysisResult& out) {
   YAML::Node doc;
   try {
-    doc = YAML::Load(std::string(content));
-  } catch (const std::exception& e) {
+    doc = LoadDocument(content, path);
+  } catch (const YAML::Exception& e) {
     out.diagnostics.push_back({path, std::string("invalid YAML: ") + e.what()});
     return;
   }
@@ -296,6 +298,8 @@ class NpmYarnLockAnalyzer final : public Analyzer {
     if (IsBerry(in.content)) {
       try {
         ParseBerry(std::string(in.path), in.content, out);
+      } catch (const LimitError&) {
+        throw;  // the file is rejected as a whole (core/analyzer.h)
       } catch (const std::exception& e) {
         out.diagnostics.push_back({std::string(in.path), std::string("unreadable yarn lockfile: ") + e.what()});
       }

@@ -13,10 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "analyzers/app_package.h"
 #include "analyzers/analyzer.h"
+#include "analyzers/app_package.h"
 #include "analyzers/depends_util.h"
 #include "analyzers/text_util.h"
+#include "formats/json.h"
 
 namespace customs {
 
@@ -69,7 +70,7 @@ struct Reader {
 
 void ParseComposer(const std::string& path, std::string_view content, bool installed, AnalysisResult& out) {
   Reader r{path, {}, 0};
-  json doc = json::parse(content, nullptr, false);
+  json doc = ParseJsonOrDiscarded(content, path);
   if (doc.is_discarded()) {
     out.diagnostics.push_back({path, "not valid JSON; no packages read"});
     out.package_dbs.push_back(PackageDB{path, "composer", {}});

@@ -15,13 +15,14 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/python_util.h"
+#include "formats/json.h"
 
 namespace customs {
 
 namespace {
 
 void ParsePipfileLock(const std::string& path, std::string_view content, AnalysisResult& out) {
-  nlohmann::json doc = nlohmann::json::parse(content.begin(), content.end(), nullptr, false);
+  nlohmann::json doc = ParseJsonOrDiscarded(content, path);
   if (doc.is_discarded() || !doc.is_object()) {
     out.diagnostics.push_back({path, doc.is_discarded() ? "not valid JSON" : "not a JSON object"});
     return;

@@ -34,6 +34,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/depends_util.h"
 #include "analyzers/go_elf_util.h"
+#include "formats/json.h"
 
 namespace customs {
 
@@ -104,7 +105,7 @@ bool ShortString(const json& obj, const char* key, std::string& out) {
 void ParseCargoAuditJson(std::string_view binary_path, std::string_view text, AnalysisResult& out) {
   const std::string path(binary_path);
   auto diag = [&](const std::string& msg) { out.diagnostics.push_back({path, "cargo-auditable data: " + msg}); };
-  json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  json doc = ParseJsonOrDiscarded(text, path);
   if (doc.is_discarded()) return diag("not valid JSON");
   if (!doc.is_object()) return diag("not a JSON object");
   auto pkgs_it = doc.find("packages");

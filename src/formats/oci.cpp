@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/sha256.h"
+#include "formats/json.h"
 
 namespace customs::oci {
 
@@ -34,38 +35,12 @@ std::string Printable(std::string_view s, size_t max = 120) {
 
 std::string Quote(std::string_view s) { return "\"" + Printable(s) + "\""; }
 
-// Rejects nesting deeper than kMaxJsonDepth before nlohmann builds (and recursively destroys) it.
-void CheckDepth(std::string_view bytes, const std::string& where) {
-  int depth = 0;
-  bool in_string = false, escape = false;
-  for (char c : bytes) {
-    if (in_string) {
-      if (escape) escape = false;
-      else if (c == '\\') escape = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth)
-        throw InputError(where, "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-}
-
+// Image metadata nests a handful of levels and is small next to its limit (Limits::max_metadata_bytes
+// bounds what is read); the shared parser refuses deeper or larger documents while parsing.
 json ParseJson(std::string_view bytes, const std::string& where) {
-  CheckDepth(bytes, where);
-  try {
-    return json::parse(bytes.begin(), bytes.end());
-  } catch (const json::exception& e) {
-    std::string msg = e.what();
-    // "[json.exception.parse_error.101] parse error at ...": keep the part after the tag.
-    if (auto p = msg.find("] "); msg.rfind("[json.exception", 0) == 0 && p != std::string::npos)
-      msg = msg.substr(p + 2);
-    throw InputError(where, "invalid JSON: " + Printable(msg, 200));
-  }
+  JsonLimits limits;
+  limits.max_depth = kMaxJsonDepth;
+  return customs::ParseJson(bytes, where, limits);
 }
 
 std::string FieldName(const std::string& ctx, const char* key) {

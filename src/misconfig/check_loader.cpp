@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
-#include "formats/yaml_documents.h"
+#include "formats/yaml.h"
 #include "misconfig/check.h"
 #include "misconfig/lang/compiled_check.h"
 
@@ -106,9 +106,13 @@ class FileLoader {
   std::vector<Check> Run() {
     std::vector<YAML::Node> docs;
     try {
-      docs = LoadAllDocuments(std::string(text_), kMaxDocuments);
+      YamlLimits limits;
+      limits.max_documents = kMaxDocuments;
+      docs = LoadAllDocuments(text_, source_, limits);
     } catch (const YAML::Exception& e) {
       throw UsageError((e.mark.is_null() ? source_ : source_ + ":" + std::to_string(e.mark.line + 1)) + ": invalid YAML: " + e.msg);
+    } catch (const LimitError& e) {
+      throw UsageError(e.what());  // a check file is the user's own input, like its other faults
     }
     std::vector<Check> out;
     for (const YAML::Node& d : docs) {

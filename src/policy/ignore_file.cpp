@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
+#include "formats/yaml.h"
 #include "policy/policy.h"
 #include "policy/util.h"
 
@@ -208,7 +209,7 @@ std::vector<IgnoreEntry> ParseYamlRoot(const YAML::Node& root, const std::string
 std::vector<IgnoreEntry> ParseIgnoreYaml(std::string_view content, const std::string& source) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(content));
+    root = LoadDocument(content, source);
   } catch (const YAML::Exception& e) {
     throw Malformed(source, std::string("not valid YAML: ") + e.what());
   }

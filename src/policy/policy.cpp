@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
+#include "formats/yaml.h"
 #include "inventory/purl.h"
 #include "policy/util.h"
 
@@ -188,7 +189,7 @@ PolicyOptions LoadPolicyFile(const std::string& path, PolicyOptions base) {
   const std::string content = policy_detail::ReadPolicyFile(path);
   YAML::Node root;
   try {
-    root = YAML::Load(content);
+    root = LoadDocument(content, path);
   } catch (const YAML::Exception& e) {
     throw PolicyError(path, std::string("not valid YAML: ") + e.what());
   }

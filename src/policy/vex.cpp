@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "formats/json.h"
 #include "policy/policy.h"
 #include "policy/util.h"
 
@@ -56,9 +57,12 @@ bool ValidStatus(const std::string& s) {
 std::vector<VexStatement> ParseOpenVex(std::string_view content, const std::string& source) {
   json doc;
   try {
-    doc = json::parse(content.begin(), content.end());
+    doc = ParseJsonOrDiscarded(content, source);
   } catch (const json::exception& e) {
     throw Malformed(source, std::string("not valid JSON: ") + e.what());
+  }
+  if (doc.is_discarded()) {
+    throw Malformed(source, "not valid JSON");
   }
   if (!doc.is_object()) throw Malformed(source, "an OpenVEX document must be a JSON object");
   try {

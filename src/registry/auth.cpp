@@ -16,6 +16,7 @@
 
 #include "core/curl_lib.h"
 #include "core/error.h"
+#include "formats/json.h"
 #include "registry/client.h"
 
 namespace customs::registry {
@@ -49,7 +50,7 @@ nlohmann::json LoadConfigJson(const std::string& path) {
   bool exists = false;
   std::string text = ReadWhole(path, exists);
   if (!exists || text.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = ParseJsonOrDiscarded(text, path);
   if (j.is_discarded() || !j.is_object()) throw InputError(path, "not a JSON object");
   return j;
 }
@@ -147,7 +148,7 @@ std::optional<std::string> Base64Decode(std::string_view text) {
 
 std::optional<Credentials> LookupDockerConfigText(std::string_view json, const std::string& registry,
                                                   const std::string& where) {
-  auto j = nlohmann::json::parse(json, nullptr, false);
+  auto j = ParseJsonOrDiscarded(json, where);
   if (j.is_discarded() || !j.is_object()) throw InputError(where, "not a JSON object");
   auto auths = j.find("auths");
   if (auths == j.end() || !auths->is_object()) return std::nullopt;
@@ -235,7 +236,7 @@ std::string TokenUrl(const Challenge& bearer, const std::string& scope) {
 }
 
 std::string ParseTokenResponse(std::string_view body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = ParseJsonOrDiscarded(body, "token response");
   if (j.is_discarded() || !j.is_object())
     throw RegistryError(RegistryError::Kind::kProtocol, "the token endpoint did not answer with a JSON object");
   for (const char* key : {"token", "access_token"}) {

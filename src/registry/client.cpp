@@ -18,7 +18,9 @@
 #include <spdlog/spdlog.h>
 
 #include "core/curl_lib.h"
+#include "core/error.h"
 #include "core/sha256.h"
+#include "formats/json.h"
 #include "registry/auth.h"
 #include "registry/manifest.h"
 #include "registry/www_authenticate.h"
@@ -74,7 +76,12 @@ std::string HostOf(const std::string& url) {
 
 // The message of a distribution error body ({"errors":[{"code":…,"message":…}]}), if any.
 std::string ErrorDetail(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  nlohmann::json j;
+  try {
+    j = ParseJsonOrDiscarded(body, "registry error response");
+  } catch (const LimitError&) {
+    return "";  // only a detail for the real error: the HTTP status
+  }
   if (j.is_discarded() || !j.is_object() || !j.contains("errors") || !j["errors"].is_array()) return "";
   std::string out;
   for (const auto& e : j["errors"]) {
@@ -476,7 +483,12 @@ std::optional<Manifest> Client::FindManifest(const Reference& ref) {
   if (ct != resp.headers.end()) m.media_type = ct->second.substr(0, ct->second.find(';'));
   while (!m.media_type.empty() && m.media_type.back() == ' ') m.media_type.pop_back();
   if (m.media_type.empty() || m.media_type == "application/json" || m.media_type == "application/octet-stream") {
-    auto j = nlohmann::json::parse(m.body, nullptr, false);
+    nlohmann::json j;
+    try {
+      j = ParseJsonOrDiscarded(m.body, "registry manifest response");
+    } catch (const LimitError&) {
+      // Only a media-type sniff: the manifest's own parse (formats/oci) refuses it with its limits.
+    }
     if (j.is_object() && j.contains("mediaType") && j["mediaType"].is_string()) m.media_type = j["mediaType"];
   }
   return m;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "formats/yaml.h"
 
 namespace customs::secrets {
 namespace {
@@ -231,9 +232,12 @@ class Loader {
     YAML::Node root;
     try {
       CheckSingleDocument(owned);
-      root = YAML::Load(owned);
+      root = LoadDocument(owned, origin_);
     } catch (const YAML::Exception& e) {
       Fail(e.mark.is_null() ? 0 : e.mark.line + 1, "not valid YAML: " + e.msg);
+    } catch (const LimitError& e) {
+      // The user's own configuration: a usage error, like every other fault in it.
+      throw UsageError(e.what());
     }
     Config cfg = DefaultConfig();
     if (!root || root.IsNull()) return cfg;

@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
+#include "formats/json.h"
+
 namespace customs::secrets {
 namespace {
 
@@ -242,8 +245,16 @@ bool ValidJwt(std::string_view token) {
   auto header = DecodeBase64(token.substr(0, a));
   auto payload = DecodeBase64(token.substr(a + 1, b - a - 1));
   if (!header || !payload) return false;
-  auto h = nlohmann::json::parse(*header, nullptr, false);
-  auto p = nlohmann::json::parse(*payload, nullptr, false);
+  // A token-shaped string anywhere in a file: one whose JSON crosses a limit is just not a JWT.
+  auto parse = [](const std::string& text) {
+    try {
+      return ParseJsonOrDiscarded(text, "JWT");
+    } catch (const LimitError&) {
+      return nlohmann::json(nlohmann::json::value_t::discarded);
+    }
+  };
+  auto h = parse(*header);
+  auto p = parse(*payload);
   if (h.is_discarded() || !h.is_object() || p.is_discarded() || !p.is_object()) return false;
   auto alg = h.find("alg");
   return alg != h.end() && alg->is_string() && !alg->get<std::string>().empty();

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/sha256.h"
+#include "formats/json.h"
 
 namespace customs::signing {
 
@@ -82,7 +83,12 @@ std::string BuildManifest(const Descriptor& config, const std::vector<Descriptor
 }
 
 bool ParseCosignManifest(std::string_view body, CosignManifest* out, std::string* why) {
-  nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  nlohmann::json j;
+  try {
+    j = ParseJsonOrDiscarded(body, "cosign signature manifest");
+  } catch (const LimitError& e) {
+    return *why = e.what(), false;
+  }
   if (j.is_discarded() || !j.is_object()) return *why = "the manifest is not a JSON object", false;
   auto sv = j.find("schemaVersion");
   if (sv == j.end() || !sv->is_number_integer() || sv->get<int64_t>() != 2)

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "core/error.h"
+#include "formats/json.h"
 #include "signing/keys.h"
 
 namespace customs::signing {
@@ -57,7 +59,12 @@ std::string SerializeEnvelope(const DsseEnvelope& env) {
 }
 
 bool ParseEnvelope(std::string_view bytes, DsseEnvelope* out, std::string* why) {
-  nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  nlohmann::json j;
+  try {
+    j = ParseJsonOrDiscarded(bytes, "DSSE envelope");
+  } catch (const LimitError& e) {
+    return *why = e.what(), false;
+  }
   if (j.is_discarded() || !j.is_object()) return *why = "the envelope is not a JSON object", false;
   DsseEnvelope env;
   auto pt = j.find("payloadType");
@@ -101,7 +108,12 @@ std::string SerializeStatement(const InTotoStatement& st) {
 }
 
 bool ParseStatement(std::string_view bytes, InTotoStatement* out, std::string* why) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  nlohmann::ordered_json j;
+  try {
+    j = ParseOrderedJsonOrDiscarded(bytes, "in-toto statement");
+  } catch (const LimitError& e) {
+    return *why = e.what(), false;
+  }
   if (j.is_discarded() || !j.is_object()) return *why = "the statement is not a JSON object", false;
   InTotoStatement st;
   auto type = j.find("_type");

@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "core/sha256.h"
+#include "formats/json.h"
 
 namespace customs::signing {
 
@@ -305,7 +306,7 @@ uint64_t UintField(const nlohmann::json& obj, const char* name, const std::strin
 }  // namespace
 
 EncryptedBox ParseBox(std::string_view text, const std::string& where) {
-  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j = ParseJsonOrDiscarded(text, where);
   if (j.is_discarded() || !j.is_object()) throw InputError(where, "encrypted key: not a JSON object");
   const auto& kdf = Field(j, "kdf", where);
   const auto& cipher = Field(j, "cipher", where);

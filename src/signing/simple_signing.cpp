@@ -2,6 +2,9 @@
 
 #include <cctype>
 
+#include "core/error.h"
+#include "formats/json.h"
+
 namespace customs::signing {
 
 std::string BuildSimpleSigningPayload(const std::string& docker_reference, const std::string& manifest_digest,
@@ -41,7 +44,12 @@ const nlohmann::json* Member(const nlohmann::json& obj, std::string_view name) {
 }  // namespace
 
 bool ParseSimpleSigningPayload(std::string_view bytes, SimpleSigningPayload* out, std::string* why) {
-  nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  nlohmann::json j;
+  try {
+    j = ParseJsonOrDiscarded(bytes, "simple signing payload");
+  } catch (const LimitError& e) {
+    return *why = e.what(), false;
+  }
   if (j.is_discarded()) return *why = "the payload is not JSON", false;
   if (!j.is_object()) return *why = "the payload is not a JSON object", false;
   const nlohmann::json* critical = Member(j, "critical");

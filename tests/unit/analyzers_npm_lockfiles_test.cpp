@@ -11,6 +11,7 @@
 
 #include "analyzers/npm_util.h"
 #include "analyzers_test_util.h"
+#include "core/error.h"
 #include "inventory/links.h"
 
 namespace customs {
@@ -513,7 +514,7 @@ TEST_F(NpmTest, MalformedInputGivesDiagnostics) {
   const std::vector<std::string> junk = {"", "{", "[1,2]", "null", "\xff\xfe garbage", "{\"packages\": 5}",
                                          "{\"dependencies\": {\"a\": 1, \"b\": {\"version\": 7}}}",
                                          "{\"packages\": {\"node_modules/a\": [], \"node_modules/b\": {}}}",
-                                         std::string(5000, '['), "a: [b", "- x\n- y", "__metadata:\n  version: [",
+                                         "a: [b", "- x\n- y", "__metadata:\n  version: [",
                                          "lockfileVersion: 6\npackages: [1]", "lockfileVersion: 6\npackages:\n  /: 1\n  /@/x: {}\n"};
   for (const auto& s : junk) {
     SCOPED_TRACE(s.substr(0, 40));
@@ -530,6 +531,10 @@ TEST_F(NpmTest, MalformedInputGivesDiagnostics) {
         }
     }
   }
+  // Nesting beyond the shared JSON loader's limits (formats/json) rejects the file as a whole.
+  const std::string deep(5000, '[');
+  EXPECT_THROW(AnalyzeOne(*lock_, "package-lock.json", deep), LimitError);
+  EXPECT_THROW(AnalyzeOne(*nm_, "node_modules/a/package.json", deep), LimitError);
   EXPECT_FALSE(AnalyzeOne(*lock_, "package-lock.json", "{").diagnostics.empty());
   EXPECT_FALSE(AnalyzeOne(*nm_, "node_modules/a/package.json", "{\"name\":\"a\"}").diagnostics.empty());
   EXPECT_FALSE(AnalyzeOne(*pnpm_, "pnpm-lock.yaml", "a: [b").diagnostics.empty());

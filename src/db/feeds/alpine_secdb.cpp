@@ -127,7 +127,7 @@ void ParseDoc(const nlohmann::json& doc, const std::string& where, Sink& sink) {
 void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
   nlohmann::json doc;
   std::string err;
-  if (!ParseDocument(data, IsYamlName(name), doc, err)) {
+  if (!ParseDocument(data, IsYamlName(name), doc, err, name)) {
     sink.Skip(name, err);
     return;
   }

@@ -6,8 +6,11 @@
 #include <fstream>
 #include <system_error>
 
+#include "core/error.h"
 #include "db/feeds/docs.h"
 #include "db/feeds/feed.h"
+#include "formats/json.h"
+#include "formats/yaml.h"
 
 namespace customs::db {
 
@@ -135,9 +138,13 @@ bool IsYamlName(std::string_view name) {
   return EndsWith(n, ".yaml") || EndsWith(n, ".yml");
 }
 
-bool ParseDocument(std::string_view data, bool yaml, nlohmann::json& out, std::string& error) {
+bool ParseDocument(std::string_view data, bool yaml, nlohmann::json& out, std::string& error, std::string_view where) {
   if (!yaml) {
-    out = nlohmann::json::parse(data.begin(), data.end(), nullptr, false);
+    // Feeds are untrusted too; yearly NVD files are large, hence the wider limits.
+    JsonLimits limits;
+    limits.max_bytes = 1u << 30;
+    limits.max_elements = 100'000'000;
+    out = ParseJsonOrDiscarded(data, where, limits);
     if (out.is_discarded()) {
       error = "invalid JSON";
       return false;
@@ -145,7 +152,7 @@ bool ParseDocument(std::string_view data, bool yaml, nlohmann::json& out, std::s
     return true;
   }
   try {
-    YAML::Node n = YAML::Load(std::string(data));
+    YAML::Node n = LoadDocument(data, where);
     if (!YamlToJson(n, out, 0)) {
       error = "YAML nesting too deep or non-scalar key";
       return false;
@@ -154,6 +161,8 @@ bool ParseDocument(std::string_view data, bool yaml, nlohmann::json& out, std::s
   } catch (const YAML::Exception& e) {
     error = std::string("invalid YAML: ") + e.what();
     return false;
+  } catch (const LimitError&) {
+    throw;  // the feed file is rejected, not skipped
   } catch (const std::exception& e) {
     error = std::string("invalid YAML: ") + e.what();
     return false;

@@ -193,7 +193,7 @@ void ParseList(std::string_view data, const std::string& name, Sink& sink) {
 void ParseJson(std::string_view data, const std::string& name, Sink& sink) {
   nlohmann::json doc;
   std::string err;
-  if (!ParseDocument(data, false, doc, err)) return sink.Skip(name, err);
+  if (!ParseDocument(data, false, doc, err, name)) return sink.Skip(name, err);
   if (!doc.is_object()) return sink.Skip(name, "tracker JSON: expected an object of source packages");
   // Group per CVE across packages (the export is keyed by package first); std::map keeps it sorted.
   std::map<std::string, AdvisoryRecord> by_cve;

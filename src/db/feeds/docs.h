@@ -10,7 +10,9 @@
 namespace customs::db {
 
 // Parses JSON (yaml=false) or YAML (yaml=true; the first document). False + error on failure.
-bool ParseDocument(std::string_view data, bool yaml, nlohmann::json& out, std::string& error);
+// `where` names the feed file in a LimitError (a crossed limit rejects the file; malformed input is skipped).
+bool ParseDocument(std::string_view data, bool yaml, nlohmann::json& out, std::string& error,
+                   std::string_view where = "feed document");
 // True when the name ends with .yaml or .yml.
 bool IsYamlName(std::string_view name);
 

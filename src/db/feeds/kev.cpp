@@ -11,7 +11,7 @@ namespace {
 void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
   nlohmann::json doc;
   std::string err;
-  if (!ParseDocument(data, false, doc, err)) return sink.Skip(name, err);
+  if (!ParseDocument(data, false, doc, err, name)) return sink.Skip(name, err);
   const auto* vulns = Child(doc, "vulnerabilities");
   if (!vulns || !vulns->is_array()) return sink.Skip(name, "not a KEV catalog (no vulnerabilities list)");
   std::string snap = Str(doc, "dateReleased");

@@ -14,7 +14,7 @@ namespace {
 void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
   nlohmann::json doc;
   std::string err;
-  if (!ParseDocument(data, false, doc, err)) return sink.Skip(name, err);
+  if (!ParseDocument(data, false, doc, err, name)) return sink.Skip(name, err);
   const auto* vulns = Child(doc, "vulnerabilities");
   if (!vulns || !vulns->is_array()) return sink.Skip(name, "not an NVD CVE API 2.0 response (no vulnerabilities)");
   if (std::string ts = Str(doc, "timestamp"); !ts.empty()) sink.Snapshot(ts);

@@ -122,7 +122,7 @@ bool ParseRecord(const nlohmann::json& j, AdvisoryRecord& rec, std::string& erro
 void ParseDoc(std::string_view data, const std::string& name, bool yaml, Sink& sink) {
   nlohmann::json doc;
   std::string err;
-  if (!ParseDocument(data, yaml, doc, err)) return sink.Skip(name, err);
+  if (!ParseDocument(data, yaml, doc, err, name)) return sink.Skip(name, err);
   // A file may hold one record or a list of them.
   auto one = [&](const nlohmann::json& j, const std::string& where) {
     AdvisoryRecord rec;

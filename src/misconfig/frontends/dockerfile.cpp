@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
+#include "formats/json.h"
 #include "misconfig/frontends/frontends.h"
 #include "misconfig/frontends/shell_words.h"
 
@@ -594,7 +596,7 @@ class Parser {
     std::vector<std::string> args;
     if (!value.empty() && value[0] == '[' && cmd != "env" && cmd != "label" && cmd != "arg") {
       try {
-        const auto j = nlohmann::json::parse(value);
+        const auto j = ParseJsonOrDiscarded(value, path_);
         if (j.is_array()) {
           bool all = true;
           for (const auto& e : j) all = all && e.is_string();
@@ -604,6 +606,8 @@ class Parser {
           }
         }
       } catch (const nlohmann::json::exception&) {
+      } catch (const LimitError&) {
+        // Nested past the JSON limits: no exec form (an argument list is flat), read as shell words.
       }
     }
     if (!json)
@@ -1000,12 +1004,13 @@ class Parser {
     std::vector<std::string> args;
     if (!rest.empty() && rest[0] == '[') {
       try {
-        const auto j = nlohmann::json::parse(rest);
+        const auto j = ParseJsonOrDiscarded(rest, path_);
         if (j.is_array() && std::all_of(j.begin(), j.end(), [](const auto& e) { return e.is_string(); })) {
           json = true;
           for (const auto& e : j) args.push_back(e.template get<std::string>());
         }
       } catch (const nlohmann::json::exception&) {
+      } catch (const LimitError&) {
       }
     }
     if (!json)

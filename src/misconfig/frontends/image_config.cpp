@@ -5,17 +5,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
+#include "formats/json.h"
 #include "misconfig/document.h"
 
 namespace customs::misconfig {
 namespace {
 
-constexpr int kMaxDepth = 200;
-
-struct TooDeep {};
+// Enforced by the parser, so FromJson's recursion is bounded too.
+constexpr size_t kMaxDepth = 200;
 
 Value FromJson(const nlohmann::json& j, int depth) {
-  if (depth > kMaxDepth) throw TooDeep{};
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
       Value v = Value::Map();
@@ -45,32 +45,27 @@ Value FromJson(const nlohmann::json& j, int depth) {
 ParseResult ParseImageConfig(std::string_view config_json) {
   ParseResult res;
   const std::string path = "image-config";
+  // Malformed JSON is a problem of this document; a crossed limit (depth, size) rejects the input.
+  JsonLimits limits;
+  limits.max_depth = kMaxDepth;
   nlohmann::json j;
-  // Depth first: nlohmann's parser recurses on nesting; a callback refuses deep input early.
-  auto guard = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    if (depth > kMaxDepth) throw TooDeep{};
-    return true;
-  };
   try {
-    j = nlohmann::json::parse(config_json.begin(), config_json.end(), guard);
-  } catch (const nlohmann::json::exception& e) {
-    res.problems.push_back({path, 0, std::string("invalid image config JSON: ") + e.what()});
+    j = ParseJsonOrDiscarded(config_json, path, limits);
+  } catch (const LimitError&) {
+    // Like the YAML front end's limits: a problem of this document (the image's own parse, with
+    // tighter limits, has already accepted any config that reaches here from an image).
+    res.problems.push_back({path, 0, "image config JSON nested deeper than " + std::to_string(kMaxDepth) + " levels or too large"});
     return res;
-  } catch (const TooDeep&) {
-    res.problems.push_back({path, 0, "image config JSON nested too deeply"});
+  }
+  if (j.is_discarded()) {
+    res.problems.push_back({path, 0, "invalid image config JSON"});
     return res;
   }
   if (!j.is_object()) {
     res.problems.push_back({path, 0, "image config JSON is not an object"});
     return res;
   }
-  Value root;
-  try {
-    root = FromJson(j, 0);
-  } catch (const TooDeep&) {
-    res.problems.push_back({path, 0, "image config JSON nested too deeply"});
-    return res;
-  }
+  Value root = FromJson(j, 0);
   Value env = Value::Map();
   if (const Value* cfg = root.Find("config"); cfg != nullptr)
     if (const Value* e = cfg->Find("Env"); e != nullptr && e->is_list())

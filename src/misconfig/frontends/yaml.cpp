@@ -13,7 +13,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "formats/yaml_documents.h"
+#include "core/error.h"
+#include "formats/yaml.h"
 #include "misconfig/frontends/frontends.h"
 
 namespace customs::misconfig::frontends {
@@ -325,7 +326,19 @@ ParseResult ParseYaml(DocKind kind, const std::string& path, std::string_view co
   }
   std::vector<YAML::Node> docs;
   try {
-    docs = LoadAllDocuments(std::string(content), kMaxDocuments);
+    // The shared loader refuses alias bombs, deep nesting and document floods before any node is
+    // built; here such a file is a problem of its own, like the converter's limits below.
+    YamlLimits limits;
+    limits.max_bytes = kMaxYamlBytes;
+    limits.max_depth = kMaxDepth;
+    limits.max_documents = kMaxDocuments;
+    limits.max_nodes = NodeBudget(content.size());
+    limits.max_text_bytes = ByteBudget(content.size());
+    docs = LoadAllDocuments(content, path, limits);
+  } catch (const customs::LimitError& e) {
+    const std::string what = e.what();
+    res.problems.push_back({path, 0, what.rfind(path + ": ", 0) == 0 ? what.substr(path.size() + 2) : what});
+    return res;
   } catch (const YAML::Exception& e) {
     res.problems.push_back({path, e.mark.line < 0 ? 0 : e.mark.line + 1, "invalid YAML: " + e.msg});
     return res;
