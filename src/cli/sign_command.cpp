@@ -17,6 +17,7 @@
 
 #include "cli/command.h"
 #include "cli/scan.h"
+#include "formats/json.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "registry/client.h"
@@ -166,7 +167,7 @@ int RunVerify(const std::string& key_path, const std::string& image, const std::
     for (const auto& s : r.signatures) std::cout << s.payload << "\n";
   } else {
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (const auto& s : r.signatures) arr.push_back(nlohmann::ordered_json::parse(s.payload));
+    for (const auto& s : r.signatures) arr.push_back(ParseOrderedJson(s.payload, ref.Repository() + "@" + r.digest + " signature payload"));
     std::cout << arr.dump() << "\n";
   }
   Flush();
@@ -180,9 +181,7 @@ nlohmann::ordered_json MakePredicate(const std::string& type, const std::string&
                                      const registry::ClientOptions& opts, const std::string& cache_dir) {
   if (!predicate_file.empty()) {
     const std::string text = ReadSmallFile(predicate_file, 256u << 20);
-    auto j = nlohmann::ordered_json::parse(text, nullptr, false);
-    if (j.is_discarded()) throw InputError(predicate_file, "not JSON");
-    return j;
+    return ParseOrderedJson(text, predicate_file);
   }
   if (type != "cyclonedx" && type != "customs-scan")
     throw UsageError("--type " + type + ": give the predicate with --predicate FILE");

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "formats/json.h"
 #include "detectors/detector.h"
 #include "secrets/engine.h"
 
@@ -18,7 +19,7 @@ namespace {
 std::vector<std::pair<std::string, std::string>> ConfigTexts(const std::string& config_json) {
   std::vector<std::pair<std::string, std::string>> out;
   if (config_json.empty()) return out;
-  auto doc = nlohmann::json::parse(config_json, nullptr, /*allow_exceptions=*/false);
+  auto doc = ParseJsonOrDiscarded(config_json, "image config");
   if (!doc.is_object()) return out;
   auto lines = [](const nlohmann::json& arr) {
     std::string text;
