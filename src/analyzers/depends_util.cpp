@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "analyzers/text_util.h"
+#include "core/ecosystem.h"
 
 namespace customs {
 
@@ -66,22 +67,9 @@ std::string PinnedDepends(std::string_view name, std::string_view version) {
   return out;
 }
 
-std::string FoldCase(std::string_view name) { return text::Lower(name); }
+std::string FoldCase(std::string_view name) { return ecosystem::Fold(ecosystem::Folding::kLowerAscii, name); }
 
-std::string Pep503Name(std::string_view name) {
-  std::string out;
-  bool sep = false;
-  for (char c : name) {
-    if (c == '-' || c == '_' || c == '.') {
-      sep = true;
-      continue;
-    }
-    if (sep && !out.empty()) out.push_back('-');
-    sep = false;
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  return out;
-}
+std::string Pep503Name(std::string_view name) { return ecosystem::Pep503Normalize(name); }
 
 void LockIndex::Add(std::string_view name, std::string_view version) {
   if (name.empty() || version.empty()) return;

@@ -38,7 +38,7 @@ void ResolveDepends(std::vector<Package>& packages, const std::vector<Capabiliti
 std::string PinnedDepends(std::string_view name, std::string_view version);
 
 // Name keys for registries whose names match loosely: ASCII lowercase (Composer, NuGet), and PEP 503
-// normalization for Python ("Foo.Bar_baz" -> "foo-bar-baz").
+// normalization for Python ("Foo.Bar_baz" -> "foo-bar-baz"); both are core/ecosystem.h's folding.
 std::string FoldCase(std::string_view name);
 std::string Pep503Name(std::string_view name);
 

@@ -17,6 +17,7 @@
 #include "db/feeds/docs.h"
 #include "db/feeds/feed.h"
 #include "db/schema.h"
+#include "version/version.h"
 
 namespace customs::db {
 
@@ -65,6 +66,22 @@ const Feed* SniffDir(const fs::path& dir) {
   }
   return nullptr;
 }
+
+}  // namespace
+
+void SortEventsForEvaluation(Range& r, const version::Comparator& cmp) {
+  auto is_zero = [](const RangeEvent& e) { return e.kind == "introduced" && e.version == "0"; };
+  // Limits last (their order is irrelevant to evaluation; kept as fed).
+  auto limits = std::stable_partition(r.events.begin(), r.events.end(), [](const RangeEvent& e) { return e.kind != "limit"; });
+  std::stable_sort(r.events.begin(), limits, [&](const RangeEvent& a, const RangeEvent& b) {
+    bool az = is_zero(a), bz = is_zero(b);
+    if (az != bz) return az;
+    if (az) return false;
+    return cmp.Compare(a.version, b.version) < 0;
+  });
+}
+
+namespace {
 
 std::string Rfc3339(time_t t) {
   std::tm tm{};
@@ -256,7 +273,7 @@ void Write(Connection& c, Collected& col, const std::vector<SourceSummary>& sour
     for (const auto& w : r.cwes) cwe.Bind(1, id).Bind(2, w).Run();
 
     SortUniqueBy(r.affected, AffectedKey);
-    for (const auto& a : r.affected) {
+    for (auto& a : r.affected) {
       ++affected_id;
       aff.Bind(1, affected_id).Bind(2, id).Bind(3, a.ecosystem).Bind(4, a.package).Bind(5, a.source).Bind(6, a.status);
       BindOpt(aff, 7, a.status_note);
@@ -264,8 +281,10 @@ void Write(Connection& c, Collected& col, const std::vector<SourceSummary>& sour
       BindOpt(aff, 9, a.severity);
       BindOpt(aff, 10, a.purl);
       aff.Run();
+      const version::Comparator* order = version::ComparatorFor(a.ecosystem);
       for (size_t ri = 0; ri < a.ranges.size(); ++ri) {
-        const Range& range = a.ranges[ri];
+        Range& range = a.ranges[ri];
+        if (order && range.type != "GIT") SortEventsForEvaluation(range, *order);
         for (size_t ei = 0; ei < range.events.size(); ++ei) {
           rng.Bind(1, affected_id).Bind(2, int64_t(ri)).Bind(3, int64_t(ei)).Bind(4, range.type);
           BindOpt(rng, 5, range.repo);

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace customs::version {
+class Comparator;
+}
+
 namespace customs::db {
 
 // One OSV-style range event: kind is "introduced", "fixed", "last_affected" or "limit".
@@ -16,13 +20,21 @@ struct RangeEvent {
   bool operator==(const RangeEvent&) const = default;
 };
 
-// type is "ECOSYSTEM", "SEMVER" or "GIT"; events are kept in feed order.
+// type is "ECOSYSTEM", "SEMVER" or "GIT"; the feed parsers keep events in feed order, the database
+// stores them in evaluation order (SortEventsForEvaluation).
 struct Range {
   std::string type;
   std::string repo;  // GIT ranges only
   std::vector<RangeEvent> events;
   bool operator==(const Range&) const = default;
 };
+
+// Puts the events of a non-GIT range in the order OSV evaluation walks them, so that matching
+// (detectors/affected.cpp) needs no sort: `introduced: "0"` first, then the other non-limit events
+// in version order (stable: equal versions keep feed order), then the `limit` events in feed order.
+// The builder applies it with the comparator of the record's ecosystem; GIT ranges and ecosystems
+// without a version order keep feed order.
+void SortEventsForEvaluation(Range& r, const version::Comparator& cmp);
 
 // Status of a package for an advisory.
 inline constexpr const char* kStatusFixed = "fixed";              // a fixed version exists

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "core/ecosystem.h"
 #include "core/error.h"
 #include "db/feeds/feed.h"
 
@@ -144,35 +145,17 @@ std::string NormalizeEcosystem(std::string_view ecosystem) {
     }
     return "ubuntu" + (r.empty() ? "" : ":" + r);
   }
-  // Language ecosystems: canonical OSV spelling for the common ones.
-  static const std::map<std::string, std::string, std::less<>> canon = {
-      {"go", "Go"},         {"pypi", "PyPI"},         {"npm", "npm"},         {"crates.io", "crates.io"},
-      {"maven", "Maven"},   {"nuget", "NuGet"},       {"rubygems", "RubyGems"}, {"packagist", "Packagist"},
-      {"pub", "Pub"},       {"hex", "Hex"},           {"hackage", "Hackage"}, {"cran", "CRAN"},
-      {"swifturl", "SwiftURL"}, {"github actions", "GitHub Actions"}, {"bitnami", "Bitnami"}};
-  auto it = canon.find(head);
-  if (it != canon.end()) return it->second + (rest.empty() ? "" : ":" + rest);
+  // Language ecosystems: the canonical OSV spelling (core/ecosystem.cpp).
+  if (std::string_view canon = ecosystem::CanonicalOsvName(head); !canon.empty())
+    return std::string(canon) + (rest.empty() ? "" : ":" + rest);
   return e;
 }
 
 std::string NormalizePackage(std::string_view ecosystem_key, std::string_view name) {
-  std::string n = Trim(name);
-  if (ecosystem_key == "PyPI") {
-    // PEP 503: lowercase, runs of -, _ and . become one -.
-    std::string out;
-    bool sep = false;
-    for (char c : n) {
-      if (c == '-' || c == '_' || c == '.') {
-        sep = true;
-        continue;
-      }
-      if (sep && !out.empty()) out += '-';
-      sep = false;
-      out += char(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-  }
-  return n;
+  // The folding of the package type whose OSV ecosystem this is; OS release keys are exact.
+  for (const auto& eco : ecosystem::All())
+    if (!eco.osv.empty() && eco.osv == ecosystem_key) return ecosystem::Fold(eco.folding, Trim(name));
+  return Trim(name);
 }
 
 std::string DefaultDatabasePath() {

@@ -24,7 +24,9 @@
 
 namespace customs::db {
 
-inline constexpr int kSchemaVersion = 1;
+// 2: package names folded by core/ecosystem.h (NuGet and Packagist lowercased; PyPI names keep
+// leading/trailing separators as one '-', like packaging's canonicalize_name).
+inline constexpr int kSchemaVersion = 2;
 
 // Every CREATE statement, in order.
 const char* SchemaSql();
@@ -35,7 +37,8 @@ const char* SchemaSql();
 std::string NormalizeEcosystem(std::string_view ecosystem);
 // Debian release number -> codename ("11" -> "bullseye"); unknown numbers are returned unchanged.
 std::string DebianCodename(std::string_view release);
-// Package names as stored: PyPI names PEP 503-normalized, others unchanged.
+// Package names as stored: folded like the package type of the ecosystem (core/ecosystem.h: PyPI
+// PEP 503, NuGet and Packagist ASCII-lowercased), others unchanged.
 std::string NormalizePackage(std::string_view ecosystem_key, std::string_view name);
 
 // ${XDG_CACHE_HOME:-~/.cache}/customs/db/customs.db

@@ -5,12 +5,53 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <mutex>
 
 #include "core/error.h"
 #include "db/schema.h"
 
 namespace customs::db {
 
+// Every query the matcher runs, prepared once per database.
+#define CUSTOMS_AFFECTED_COLUMNS \
+  "SELECT id, advisory_id, ecosystem, package, source, status, status_note, fixed_version, severity, purl FROM affected "
+struct VulnDB::Queries {
+  explicit Queries(const Connection& c)
+      : affected_by_package(c, CUSTOMS_AFFECTED_COLUMNS "WHERE ecosystem = ? AND package = ? ORDER BY advisory_id, id"),
+        affected_by_advisory(c, CUSTOMS_AFFECTED_COLUMNS "WHERE advisory_id = ? ORDER BY advisory_id, id"),
+        ranges(c, "SELECT range_seq, type, repo, event, version FROM affected_ranges WHERE affected_id = ? ORDER BY range_seq, seq"),
+        versions(c, "SELECT version FROM affected_versions WHERE affected_id = ? ORDER BY version"),
+        advisory(c, "SELECT id, summary, details, published, modified, withdrawn, source FROM advisories WHERE id = ?"),
+        aliases(c, "SELECT alias FROM aliases WHERE advisory_id = ? ORDER BY alias"),
+        refs(c, "SELECT type, url FROM refs WHERE advisory_id = ? ORDER BY seq"),
+        cvss(c, "SELECT type, vector, source FROM cvss WHERE vuln_id = ? ORDER BY source, type, vector"),
+        cwes(c, "SELECT cwe FROM cwes WHERE vuln_id = ? ORDER BY cwe"),
+        kev(c, "SELECT cve, date_added, due_date, ransomware_use, vendor, product, name FROM kev WHERE cve = ?"),
+        by_alias(c, "SELECT advisory_id FROM aliases WHERE alias = ? ORDER BY advisory_id"),
+        has_ecosystem(c, "SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1") {}
+  Statement affected_by_package, affected_by_advisory, ranges, versions, advisory, aliases, refs, cvss, cwes, kev,
+      by_alias, has_ecosystem;
+  std::mutex mu;
+};
+#undef CUSTOMS_AFFECTED_COLUMNS
+
+namespace {
+
+// Resets a prepared statement (and clears its bindings) when the query using it ends, however it ends.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement& st) : st_(st) {}
+  ~ResetOnExit() { st_.Reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement& st_;
+};
+
+}  // namespace
+
+VulnDB::VulnDB() = default;
 VulnDB::~VulnDB() = default;
 
 std::unique_ptr<VulnDB> VulnDB::Open(const std::string& path) {
@@ -30,6 +71,7 @@ std::unique_ptr<VulnDB> VulnDB::Open(const std::string& path) {
   if (version != kSchemaVersion)
     throw IoError(path, "database schema " + std::to_string(version) + ", this customs needs " +
                             std::to_string(kSchemaVersion) + ": run customs db build");
+  db->q_ = std::make_unique<Queries>(*db->c_);
   return db;
 }
 
@@ -60,68 +102,75 @@ DbInfo VulnDB::Info() const {
   return info;
 }
 
-std::vector<Affected> VulnDB::LoadAffected(const char* where_sql, const std::vector<std::string>& args,
-                                           std::vector<std::string>* ids) const {
-  std::string sql =
-      "SELECT id, advisory_id, ecosystem, package, source, status, status_note, fixed_version, severity, purl "
-      "FROM affected WHERE ";
-  sql += where_sql;
-  sql += " ORDER BY advisory_id, id";
-  Statement st(*c_, sql.c_str());
-  for (size_t i = 0; i < args.size(); ++i) st.Bind(int(i + 1), args[i]);
+std::vector<Affected> VulnDB::LoadAffected(Statement& st, std::vector<std::string>* ids) const {
   std::vector<Affected> out;
   std::vector<int64_t> rowids;
-  while (st.Step()) {
-    Affected a;
-    rowids.push_back(st.Int(0));
-    if (ids) ids->push_back(st.Text(1));
-    a.ecosystem = st.Text(2);
-    a.package = st.Text(3);
-    a.source = st.Text(4);
-    a.status = st.Text(5);
-    a.status_note = st.Text(6);
-    a.fixed_version = st.Text(7);
-    a.severity = st.Text(8);
-    a.purl = st.Text(9);
-    out.push_back(std::move(a));
-  }
-  Statement rq(*c_, "SELECT range_seq, type, repo, event, version FROM affected_ranges WHERE affected_id = ? ORDER BY range_seq, seq");
-  Statement vq(*c_, "SELECT version FROM affected_versions WHERE affected_id = ? ORDER BY version");
-  for (size_t i = 0; i < out.size(); ++i) {
-    rq.Bind(1, rowids[i]);
-    int64_t last = -1;
-    while (rq.Step()) {
-      if (rq.Int(0) != last) {
-        out[i].ranges.push_back({rq.Text(1), rq.Text(2), {}});
-        last = rq.Int(0);
-      }
-      out[i].ranges.back().events.push_back({rq.Text(3), rq.Text(4)});
+  {
+    ResetOnExit done(st);
+    while (st.Step()) {
+      Affected a;
+      rowids.push_back(st.Int(0));
+      if (ids) ids->push_back(st.Text(1));
+      a.ecosystem = st.Text(2);
+      a.package = st.Text(3);
+      a.source = st.Text(4);
+      a.status = st.Text(5);
+      a.status_note = st.Text(6);
+      a.fixed_version = st.Text(7);
+      a.severity = st.Text(8);
+      a.purl = st.Text(9);
+      out.push_back(std::move(a));
     }
-    rq.Reset();
+  }
+  Statement& rq = q_->ranges;
+  Statement& vq = q_->versions;
+  for (size_t i = 0; i < out.size(); ++i) {
+    {
+      ResetOnExit done(rq);
+      rq.Bind(1, rowids[i]);
+      int64_t last = -1;
+      while (rq.Step()) {
+        if (rq.Int(0) != last) {
+          out[i].ranges.push_back({rq.Text(1), rq.Text(2), {}});
+          last = rq.Int(0);
+        }
+        out[i].ranges.back().events.push_back({rq.Text(3), rq.Text(4)});
+      }
+    }
+    ResetOnExit done(vq);
     vq.Bind(1, rowids[i]);
     while (vq.Step()) out[i].versions.push_back(vq.Text(0));
-    vq.Reset();
   }
   return out;
 }
 
 std::vector<Affected> VulnDB::Affecting(const std::string& ecosystem, const std::string& package) const {
   std::string eco = NormalizeEcosystem(ecosystem);
-  return LoadAffected("ecosystem = ? AND package = ?", {eco, NormalizePackage(eco, package)}, nullptr);
+  std::lock_guard lock(q_->mu);
+  q_->affected_by_package.Bind(1, eco).Bind(2, NormalizePackage(eco, package));
+  return LoadAffected(q_->affected_by_package, nullptr);
 }
 
 std::vector<std::pair<std::string, Affected>> VulnDB::AffectingWithIds(const std::string& ecosystem,
                                                                        const std::string& package) const {
   std::string eco = NormalizeEcosystem(ecosystem);
   std::vector<std::string> ids;
-  auto rows = LoadAffected("ecosystem = ? AND package = ?", {eco, NormalizePackage(eco, package)}, &ids);
+  std::vector<Affected> rows;
+  {
+    std::lock_guard lock(q_->mu);
+    q_->affected_by_package.Bind(1, eco).Bind(2, NormalizePackage(eco, package));
+    rows = LoadAffected(q_->affected_by_package, &ids);
+  }
   std::vector<std::pair<std::string, Affected>> out;
-  for (size_t i = 0; i < rows.size(); ++i) out.emplace_back(ids[i], std::move(rows[i]));
+  out.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) out.emplace_back(std::move(ids[i]), std::move(rows[i]));
   return out;
 }
 
 std::vector<std::string> VulnDB::ByAlias(const std::string& alias) const {
-  Statement st(*c_, "SELECT advisory_id FROM aliases WHERE alias = ? ORDER BY advisory_id");
+  std::lock_guard lock(q_->mu);
+  Statement& st = q_->by_alias;
+  ResetOnExit done(st);
   st.Bind(1, alias);
   std::vector<std::string> out;
   while (st.Step()) out.push_back(st.Text(0));
@@ -129,68 +178,85 @@ std::vector<std::string> VulnDB::ByAlias(const std::string& alias) const {
 }
 
 bool VulnDB::HasEcosystem(const std::string& ecosystem) const {
-  Statement st(*c_, "SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1");
+  std::lock_guard lock(q_->mu);
+  Statement& st = q_->has_ecosystem;
+  ResetOnExit done(st);
   st.Bind(1, NormalizeEcosystem(ecosystem));
   return st.Step();
 }
 
-std::optional<KevInfo> VulnDB::Kev(const std::string& cve) const {
-  Statement st(*c_, "SELECT cve, date_added, due_date, ransomware_use, vendor, product, name FROM kev WHERE cve = ?");
+std::optional<KevInfo> VulnDB::KevLocked(const std::string& cve) const {
+  Statement& st = q_->kev;
+  ResetOnExit done(st);
   st.Bind(1, cve);
   if (!st.Step()) return std::nullopt;
   return KevInfo{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6)};
 }
 
-std::optional<AdvisoryDetails> VulnDB::Advisory(const std::string& id) const {
-  Statement st(*c_, "SELECT id, summary, details, published, modified, withdrawn, source FROM advisories WHERE id = ?");
-  st.Bind(1, id);
-  if (!st.Step()) return std::nullopt;
+std::optional<KevInfo> VulnDB::Kev(const std::string& cve) const {
+  std::lock_guard lock(q_->mu);
+  return KevLocked(cve);
+}
+
+std::optional<AdvisoryDetails> VulnDB::Advisory(const std::string& id, bool with_affected) const {
+  std::lock_guard lock(q_->mu);
   AdvisoryDetails d;
-  d.id = st.Text(0);
-  d.summary = st.Text(1);
-  d.details = st.Text(2);
-  d.published = st.Text(3);
-  d.modified = st.Text(4);
-  d.withdrawn = st.Text(5);
-  d.source = st.Text(6);
   {
-    Statement q(*c_, "SELECT alias FROM aliases WHERE advisory_id = ? ORDER BY alias");
+    Statement& st = q_->advisory;
+    ResetOnExit done(st);
+    st.Bind(1, id);
+    if (!st.Step()) return std::nullopt;
+    d.id = st.Text(0);
+    d.summary = st.Text(1);
+    d.details = st.Text(2);
+    d.published = st.Text(3);
+    d.modified = st.Text(4);
+    d.withdrawn = st.Text(5);
+    d.source = st.Text(6);
+  }
+  {
+    Statement& q = q_->aliases;
+    ResetOnExit done(q);
     q.Bind(1, id);
     while (q.Step()) d.aliases.push_back(q.Text(0));
   }
   {
-    Statement q(*c_, "SELECT type, url FROM refs WHERE advisory_id = ? ORDER BY seq");
+    Statement& q = q_->refs;
+    ResetOnExit done(q);
     q.Bind(1, id);
     while (q.Step()) d.references.push_back({q.Text(0), q.Text(1)});
   }
   std::vector<std::string> keys = {id};
   keys.insert(keys.end(), d.aliases.begin(), d.aliases.end());
-  {
-    Statement q(*c_, "SELECT type, vector, source FROM cvss WHERE vuln_id = ? ORDER BY source, type, vector");
-    Statement w(*c_, "SELECT cwe FROM cwes WHERE vuln_id = ? ORDER BY cwe");
-    for (const auto& k : keys) {
+  for (const auto& k : keys) {
+    {
+      Statement& q = q_->cvss;
+      ResetOnExit done(q);
       q.Bind(1, k);
       while (q.Step()) {
         CvssVector v{q.Text(0), q.Text(1), q.Text(2)};
         bool dup = false;
         for (const auto& x : d.cvss) dup = dup || x == v;
-        if (!dup) d.cvss.push_back(v);
+        if (!dup) d.cvss.push_back(std::move(v));
       }
-      q.Reset();
-      w.Bind(1, k);
-      while (w.Step()) d.cwes.push_back(w.Text(0));
-      w.Reset();
     }
+    Statement& w = q_->cwes;
+    ResetOnExit done(w);
+    w.Bind(1, k);
+    while (w.Step()) d.cwes.push_back(w.Text(0));
   }
   std::sort(d.cwes.begin(), d.cwes.end());
   d.cwes.erase(std::unique(d.cwes.begin(), d.cwes.end()), d.cwes.end());
   for (const auto& k : keys) {
-    if (auto kev = Kev(k)) {
+    if (auto kev = KevLocked(k)) {
       d.kev = kev;
       break;
     }
   }
-  d.affected = LoadAffected("advisory_id = ?", {id}, nullptr);
+  if (with_affected) {
+    q_->affected_by_advisory.Bind(1, id);
+    d.affected = LoadAffected(q_->affected_by_advisory, nullptr);
+  }
   return d;
 }
 

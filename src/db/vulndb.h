@@ -13,6 +13,7 @@
 namespace customs::db {
 
 class Connection;
+class Statement;
 
 struct SourceInfo {
   std::string name, format, snapshot, input;
@@ -42,9 +43,12 @@ struct AdvisoryDetails {
   std::vector<CvssVector> cvss;         // of the id and its aliases (NVD's under the CVE alias)
   std::vector<std::string> cwes;        // of the id and its aliases
   std::optional<KevInfo> kev;           // when the id or an alias is in CISA KEV
-  std::vector<Affected> affected;
+  std::vector<Affected> affected;       // empty unless asked for (Advisory(id, true))
 };
 
+// The queries of the matcher are prepared once, when the database is opened. One VulnDB may be
+// shared between threads: its queries run one at a time (a mutex guards the prepared statements and
+// the single-threaded connection).
 class VulnDB {
  public:
   // Opens read-only. Throws customs::Error (kExitIo): missing/unreadable file, not a customs
@@ -59,7 +63,9 @@ class VulnDB {
   // Advisory ids of the rows Affecting returns, in the same order (parallel vector).
   std::vector<std::pair<std::string, Affected>> AffectingWithIds(const std::string& ecosystem,
                                                                  const std::string& package) const;
-  std::optional<AdvisoryDetails> Advisory(const std::string& id) const;
+  // The advisory's details; its affected rows only when `with_affected` (the detectors do not read
+  // them).
+  std::optional<AdvisoryDetails> Advisory(const std::string& id, bool with_affected = true) const;
   // Advisory ids that list `alias` (e.g. a CVE) as an alias, sorted.
   std::vector<std::string> ByAlias(const std::string& alias) const;
   std::optional<KevInfo> Kev(const std::string& cve) const;
@@ -69,11 +75,15 @@ class VulnDB {
   double AgeDays() const;
 
  private:
-  VulnDB() = default;
+  struct Queries;
+  VulnDB();
   std::unique_ptr<Connection> c_;
+  std::unique_ptr<Queries> q_;
   std::string path_;
-  std::vector<Affected> LoadAffected(const char* where_sql, const std::vector<std::string>& args,
-                                     std::vector<std::string>* ids) const;
+  // The rows `st` (bound, selecting the affected columns) yields, with their ranges and versions;
+  // the advisory ids into *ids when given. The caller holds the lock.
+  std::vector<Affected> LoadAffected(Statement& st, std::vector<std::string>* ids) const;
+  std::optional<KevInfo> KevLocked(const std::string& cve) const;
 };
 
 }  // namespace customs::db

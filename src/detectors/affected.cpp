@@ -11,33 +11,23 @@ namespace {
 
 // OSV range evaluation (OSV schema, "Evaluation"): walk the events in version order ("0" first);
 // `introduced` at or below v opens the range, `fixed` at or below v closes it, `last_affected` below
-// v closes it. `limit` events bound the whole range from above.
+// v closes it. `limit` events bound the whole range from above. The database stores the events in
+// that order (db::SortEventsForEvaluation, at build time), so this is one pass, allocating nothing.
 bool InRange(const db::Range& r, const std::string& v, const version::Comparator& cmp) {
-  std::vector<const db::RangeEvent*> events;
-  std::vector<const db::RangeEvent*> limits;
-  for (const auto& e : r.events) (e.kind == "limit" ? limits : events).push_back(&e);
-  std::stable_sort(events.begin(), events.end(), [&](const db::RangeEvent* a, const db::RangeEvent* b) {
-    bool az = a->version == "0" && a->kind == "introduced", bz = b->version == "0" && b->kind == "introduced";
-    if (az != bz) return az;
-    if (az) return false;
-    return cmp.Compare(a->version, b->version) < 0;
-  });
-  bool affected = false;
-  for (const auto* e : events) {
-    if (e->kind == "introduced") {
-      if (e->version == "0" || cmp.Compare(v, e->version) >= 0) affected = true;
-    } else if (e->kind == "fixed") {
-      if (cmp.Compare(v, e->version) >= 0) affected = false;
-    } else if (e->kind == "last_affected") {
-      if (cmp.Compare(v, e->version) > 0) affected = false;
+  bool affected = false, any_limit = false, below_a_limit = false;
+  for (const auto& e : r.events) {
+    if (e.kind == "introduced") {
+      if (e.version == "0" || cmp.Compare(v, e.version) >= 0) affected = true;
+    } else if (e.kind == "fixed") {
+      if (cmp.Compare(v, e.version) >= 0) affected = false;
+    } else if (e.kind == "last_affected") {
+      if (cmp.Compare(v, e.version) > 0) affected = false;
+    } else if (e.kind == "limit") {
+      any_limit = true;
+      below_a_limit = below_a_limit || e.version == "*" || cmp.Compare(v, e.version) < 0;
     }
   }
-  if (affected && !limits.empty()) {
-    bool below_any = std::any_of(limits.begin(), limits.end(),
-                                 [&](const db::RangeEvent* l) { return l->version == "*" || cmp.Compare(v, l->version) < 0; });
-    if (!below_any) affected = false;
-  }
-  return affected;
+  return affected && (!any_limit || below_a_limit);
 }
 
 bool HasEvaluableRanges(const db::Affected& rec) {
@@ -95,6 +85,7 @@ DataSource DataSourceFor(const std::string& source) {
 void Enrich(VulnFinding& f, const db::AdvisoryDetails* details, const std::string& feed_severity,
             const std::optional<db::KevInfo>& kev, const std::string& feed_source) {
   f.source = DataSourceFor(feed_source);
+  std::vector<std::optional<cvss::Score>> parsed;  // parallel to details->cvss
   if (details) {
     f.title = details->summary;
     f.description = details->details;
@@ -102,11 +93,13 @@ void Enrich(VulnFinding& f, const db::AdvisoryDetails* details, const std::strin
     f.modified = details->modified;
     f.cwes = details->cwes;
     for (const auto& r : details->references) f.references.push_back(r.url);
+    // Each vector parsed once: for the finding's list and for the choice of severity below.
+    parsed.reserve(details->cvss.size());
     for (const auto& v : details->cvss) {
-      std::string err;
-      auto s = cvss::Parse(v.vector, &err);
-      if (!s) continue;
-      f.cvss.push_back({v.source, std::string(cvss::VersionName(s->version)), s->vector, s->overall});
+      parsed.push_back(cvss::Parse(v.vector));
+      const auto& sc = parsed.back();
+      if (!sc) continue;
+      f.cvss.push_back({v.source, std::string(cvss::VersionName(sc->version)), sc->vector, sc->overall});
     }
   }
   if (kev) {
@@ -127,12 +120,12 @@ void Enrich(VulnFinding& f, const db::AdvisoryDetails* details, const std::strin
     }
   }
   if (details && !details->cvss.empty()) {
-    const db::CvssVector* best = nullptr;
-    for (const auto& v : details->cvss)
-      if (cvss::Parse(v.vector) && (!best || CvssRank(v) > CvssRank(*best))) best = &v;
-    if (best) {
-      f.severity = cvss::FromCvss(*cvss::Parse(best->vector));
-      f.severity_source = best->source.empty() ? "cvss" : best->source;
+    size_t best = parsed.size();
+    for (size_t i = 0; i < parsed.size(); ++i)
+      if (parsed[i] && (best == parsed.size() || CvssRank(details->cvss[i]) > CvssRank(details->cvss[best]))) best = i;
+    if (best < parsed.size()) {
+      f.severity = cvss::FromCvss(*parsed[best]);
+      f.severity_source = details->cvss[best].source.empty() ? "cvss" : details->cvss[best].source;
     }
   }
 }

@@ -5,24 +5,16 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
+#include "core/ecosystem.h"
 #include "detectors/affected.h"
 #include "detectors/detector.h"
 
 namespace customs {
 
 namespace {
-
-// Package type -> OSV ecosystem name.
-const char* EcosystemOf(const std::string& type) {
-  static const std::map<std::string, const char*> kTable = {
-      {"npm", "npm"},       {"pypi", "PyPI"},     {"golang", "Go"},       {"cargo", "crates.io"},
-      {"maven", "Maven"},   {"gem", "RubyGems"},  {"composer", "Packagist"}, {"nuget", "NuGet"},
-  };
-  auto it = kTable.find(type);
-  return it == kTable.end() ? nullptr : it->second;
-}
 
 bool OnlyGitRanges(const db::Affected& rec) {
   return !rec.ranges.empty() && rec.versions.empty() && rec.fixed_version.empty() &&
@@ -45,12 +37,20 @@ class LangVulns : public Detector {
     if (!opts.db) return;
     const Inventory& inv = result.inventory;
     size_t git_only = 0;
+    // Advisory details, looked up once per scan (an advisory is consulted for every package and
+    // finding it touches).
+    std::map<std::string, std::optional<db::AdvisoryDetails>, std::less<>> details_cache;
+    auto advisory = [&](const std::string& id) -> const db::AdvisoryDetails* {
+      auto it = details_cache.find(id);
+      if (it == details_cache.end()) it = details_cache.emplace(id, opts.db->Advisory(id, false)).first;
+      return it->second ? &*it->second : nullptr;
+    };
     for (size_t i = 0; i < inv.packages.size(); ++i) {
       const Package& p = inv.packages[i];
-      const char* eco = EcosystemOf(p.type);
-      if (!eco) continue;
-      const version::Comparator* cmp = version::ComparatorFor(eco);
-      if (!cmp) continue;
+      const ecosystem::Ecosystem* e = ecosystem::ForType(p.type);
+      if (!e || e->os) continue;
+      const std::string eco(e->osv);
+      const version::Comparator* cmp = &version::ComparatorFor(e->scheme);
       // Groups of advisories sharing an id or alias become one finding.
       struct Group {
         std::set<std::string> ids;
@@ -64,7 +64,7 @@ class LangVulns : public Detector {
         }
         if (!IsAffected(rec, p.version, *cmp)) continue;
         std::set<std::string> ids = {adv_id};
-        auto details = opts.db->Advisory(adv_id);
+        const db::AdvisoryDetails* details = advisory(adv_id);
         // A withdrawn advisory (OSV "withdrawn", RustSec [advisory] withdrawn) was published in error.
         if (details && !details->withdrawn.empty()) continue;
         if (details)
@@ -101,8 +101,7 @@ class LangVulns : public Detector {
         f.id = PrimaryId(g.ids, first_id);
         f.package_index = i;
         f.installed_version = p.version;
-        auto details = opts.db->Advisory(first_id);
-        Enrich(f, details ? &*details : nullptr, first_rec.severity, opts.db->Kev(f.id), first_rec.source);
+        Enrich(f, advisory(first_id), first_rec.severity, opts.db->Kev(f.id), first_rec.source);
         for (const auto& id : g.ids)
           if (id != f.id) f.aliases.push_back(id);
         // The lowest fixed version above the installed one, over all the advisories of the group.

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/ecosystem.h"
 #include "db/schema.h"
 #include "detectors/affected.h"
 #include "detectors/detector.h"
@@ -34,11 +35,10 @@ std::string EcosystemOf(const OSInfo& os) {
   return db::NormalizeEcosystem(os.family + ":" + Major(os.version));
 }
 
-const char* SchemeOf(const std::string& pkg_type) {
-  if (pkg_type == "apk") return "apk";
-  if (pkg_type == "dpkg") return "dpkg";
-  if (pkg_type == "rpm") return "rpm";
-  return nullptr;
+// The table entry of an OS package type (apk, dpkg, rpm); nullptr for application packages.
+const ecosystem::Ecosystem* OsEcosystem(const std::string& pkg_type) {
+  const ecosystem::Ecosystem* e = ecosystem::ForType(pkg_type);
+  return e && e->os ? e : nullptr;
 }
 
 bool IsCveLike(const std::string& id) { return id.rfind("CVE-", 0) == 0; }
@@ -51,7 +51,7 @@ class OsVulns : public Detector {
   void Detect(const DetectOptions& opts, ScanResult& result) const override {
     const Inventory& inv = result.inventory;
     bool any_os_pkg = false;
-    for (const auto& p : inv.packages) any_os_pkg |= SchemeOf(p.type) != nullptr;
+    for (const auto& p : inv.packages) any_os_pkg |= OsEcosystem(p.type) != nullptr;
     if (!any_os_pkg || !opts.db) return;
     if (!inv.os) {
       result.notices.push_back({"no-os", "OS packages found but the OS was not detected: OS packages were not matched"});
@@ -73,7 +73,7 @@ class OsVulns : public Detector {
     std::map<std::string, std::optional<db::AdvisoryDetails>> details_cache;
     auto details = [&](const std::string& id) -> const db::AdvisoryDetails* {
       auto it = details_cache.find(id);
-      if (it == details_cache.end()) it = details_cache.emplace(id, opts.db->Advisory(id)).first;
+      if (it == details_cache.end()) it = details_cache.emplace(id, opts.db->Advisory(id, false)).first;
       return it->second ? &*it->second : nullptr;
     };
 
@@ -81,12 +81,11 @@ class OsVulns : public Detector {
     std::map<std::pair<size_t, std::string>, VulnFinding> merged;
     for (size_t i = 0; i < inv.packages.size(); ++i) {
       const Package& p = inv.packages[i];
-      const char* scheme = SchemeOf(p.type);
-      if (!scheme) continue;
-      const version::Comparator* cmp = version::ComparatorFor(scheme);
-      if (!cmp) continue;
+      const ecosystem::Ecosystem* e = OsEcosystem(p.type);
+      if (!e) continue;
+      const version::Comparator* cmp = &version::ComparatorFor(e->scheme);
       // Debian/Ubuntu and Alpine publish by source package (origin); rpm distributions by name.
-      const bool by_source = p.type != "rpm" && !p.src_name.empty();
+      const bool by_source = e->by_source && !p.src_name.empty();
       const std::string name = by_source ? p.src_name : p.name;
       const std::string installed = by_source && !p.src_version.empty() ? p.src_version : p.version;
       auto it = by_source_pkg.find(name);

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/ecosystem.h"
+
 namespace customs {
 
 namespace {
@@ -54,34 +56,13 @@ bool ValidQualifierKey(std::string_view k) {
   });
 }
 
-// PEP 503 name normalization, which the pypi type requires: lowercase, and every run of '-', '_'
-// and '.' becomes one '-'.
-std::string NormalizePypiName(std::string_view name) {
-  std::string out;
-  bool in_run = false;
-  for (char c : Lower(name)) {
-    if (c == '-' || c == '_' || c == '.') {
-      if (!in_run) out.push_back('-');
-      in_run = true;
-    } else {
-      out.push_back(c);
-      in_run = false;
-    }
-  }
-  return out;
-}
-
-// Normalizations the purl type definitions require for the types customs knows.
+// Normalizations the purl type definitions require (core/ecosystem.cpp's purl-type rules).
 void NormalizeForType(PurlParts& p) {
-  const std::string& t = p.type;
-  if (t == "apk" || t == "deb" || t == "github" || t == "bitbucket" || t == "composer") {
-    p.ns = Lower(p.ns);
-    p.name = Lower(p.name);
-  } else if (t == "rpm") {
-    p.ns = Lower(p.ns);  // the vendor is case-insensitive; the RPM name is case-sensitive
-  } else if (t == "pypi") {
-    p.name = NormalizePypiName(p.name);
-  }
+  const ecosystem::PurlType* rules = ecosystem::PurlRules(p.type);
+  if (!rules) return;
+  if (rules->lower_namespace) p.ns = Lower(p.ns);
+  if (rules->pep503_name) p.name = ecosystem::Pep503Normalize(p.name);
+  else if (rules->lower_name) p.name = Lower(p.name);
 }
 
 // Encodes the '/'-separated segments of a namespace or subpath, dropping empty segments (and, for a
@@ -180,16 +161,16 @@ PurlParts GenericParts(const Package& pkg, const std::optional<OSInfo>&) {
   return p;
 }
 
-// Application packages: the purl type is the ecosystem's; `split` cuts the name into namespace and
-// name at the last occurrence of that character ("@babel/core", "org.slf4j:slf4j-api",
-// "github.com/foo/bar", "symfony/console").
-PurlParts LangParts(const char* type, const Package& pkg, char split) {
+// Application packages: the purl type and namespace rule are the package type's
+// (core/ecosystem.h): the name is cut into namespace and name at the last occurrence of the split
+// character ("@babel/core", "org.slf4j:slf4j-api", "github.com/foo/bar", "symfony/console").
+PurlParts LangParts(const ecosystem::Ecosystem& e, const Package& pkg) {
   PurlParts p;
-  p.type = type;
+  p.type = std::string(e.purl_type);
   p.name = pkg.name;
   p.version = pkg.version;
-  if (split) {
-    size_t cut = pkg.name.rfind(split);
+  if (e.purl_ns_split) {
+    size_t cut = pkg.name.rfind(e.purl_ns_split);
     if (cut != std::string::npos && cut > 0) {
       p.ns = pkg.name.substr(0, cut);
       p.name = pkg.name.substr(cut + 1);
@@ -197,35 +178,6 @@ PurlParts LangParts(const char* type, const Package& pkg, char split) {
   }
   return p;
 }
-
-PurlParts NpmParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("npm", pkg, '/'); }
-PurlParts PypiParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("pypi", pkg, 0); }
-PurlParts GolangParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("golang", pkg, '/'); }
-PurlParts CargoParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("cargo", pkg, 0); }
-PurlParts MavenParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("maven", pkg, ':'); }
-PurlParts GemParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("gem", pkg, 0); }
-PurlParts ComposerParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("composer", pkg, '/'); }
-PurlParts NugetParts(const Package& pkg, const std::optional<OSInfo>&) { return LangParts("nuget", pkg, 0); }
-
-struct PurlMapping {
-  std::string_view package_type;  // Package::type
-  PurlParts (*parts)(const Package&, const std::optional<OSInfo>&);
-};
-
-// One line per package type. Types not listed fall back to pkg:generic.
-constexpr PurlMapping kMappings[] = {
-    {"apk", &ApkParts},
-    {"dpkg", &DebParts},
-    {"rpm", &RpmParts},
-    {"npm", &NpmParts},
-    {"pypi", &PypiParts},
-    {"golang", &GolangParts},
-    {"cargo", &CargoParts},
-    {"maven", &MavenParts},
-    {"gem", &GemParts},
-    {"composer", &ComposerParts},
-    {"nuget", &NugetParts},
-};
 
 }  // namespace
 
@@ -278,9 +230,13 @@ std::string BuildPurl(PurlParts p) {
 }
 
 std::string Purl(const Package& pkg, const std::optional<OSInfo>& os) {
-  for (const auto& m : kMappings)
-    if (pkg.type == m.package_type) return BuildPurl(m.parts(pkg, os));
-  return BuildPurl(GenericParts(pkg, os));
+  // OS packages carry the distribution in namespace and qualifiers: one function per purl type.
+  const ecosystem::Ecosystem* e = ecosystem::ForType(pkg.type);
+  if (!e) return BuildPurl(GenericParts(pkg, os));
+  if (e->purl_type == "apk") return BuildPurl(ApkParts(pkg, os));
+  if (e->purl_type == "deb") return BuildPurl(DebParts(pkg, os));
+  if (e->purl_type == "rpm") return BuildPurl(RpmParts(pkg, os));
+  return BuildPurl(LangParts(*e, pkg));
 }
 
 }  // namespace customs

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ecosystem.h"
 #include "core/types.h"
 #include "policy/policy.h"
 #include "policy/util.h"
@@ -105,15 +106,13 @@ std::optional<Parsed> Parse(std::string_view s) {
     nsout += *d;
   }
   p.ns = nsout;
-  // Types whose namespace and name the specification lowercases.
-  static const char* kLowerTypes[] = {"deb", "apk", "npm", "pypi", "github", "bitbucket", "golang", "composer"};
-  for (const char* t : kLowerTypes) {
-    if (p.type == t) {
-      p.ns = Lower(p.ns);
-      if (p.type != "golang" && p.type != "npm") p.name = Lower(p.name);
-    }
+  // Names compared the way the purl type's rules say (core/ecosystem.cpp): its canonical folding,
+  // plus the case the registry ignores.
+  if (const ecosystem::PurlType* rules = ecosystem::PurlRules(p.type)) {
+    if (rules->lower_namespace || rules->match_lower_namespace) p.ns = Lower(p.ns);
+    if (rules->pep503_name) p.name = ecosystem::Pep503Normalize(p.name);
+    else if (rules->lower_name || rules->match_lower_name) p.name = Lower(p.name);
   }
-  if (p.type == "pypi") std::replace(p.name.begin(), p.name.end(), '_', '-');
   // deb/rpm: "E:V" is version V with epoch E.
   if (p.type == "deb" || p.type == "rpm") {
     const size_t colon = p.version.find(':');

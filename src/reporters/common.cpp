@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/ecosystem.h"
 #include "core/sha256.h"
 
 namespace customs::report {
@@ -202,24 +203,9 @@ DependsEntry SplitDepends(std::string_view entry) {
 
 namespace {
 
-// A name as the registry compares names: PEP 503 for pypi ("Foo.Bar_baz" -> "foo-bar-baz"),
-// case-insensitive for nuget and composer, exact for the others.
-std::string NameKey(const std::string& type, std::string_view name) {
-  if (type == "nuget" || type == "composer") return Lower(name);
-  if (type != "pypi") return std::string(name);
-  std::string out;
-  bool sep = false;
-  for (char c : name) {
-    if (c == '-' || c == '_' || c == '.') {
-      sep = true;
-      continue;
-    }
-    if (sep && !out.empty()) out.push_back('-');
-    sep = false;
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  return out;
-}
+// A name as the registry compares names (core/ecosystem.h): PEP 503 for pypi ("Foo.Bar_baz" ->
+// "foo-bar-baz"), case-insensitive for nuget and composer, exact for the others.
+std::string NameKey(const std::string& type, std::string_view name) { return ecosystem::FoldName(type, name); }
 
 // The directory a package installed in a node_modules tree is visible from: everything before its
 // last "node_modules/" component ("app/node_modules/a/node_modules/b/package.json" -> "app/node_modules/a/").

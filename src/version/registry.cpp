@@ -1,19 +1,26 @@
-// The version-scheme registry: the table of version/list.inc and the lookup by scheme id or OSV
-// ecosystem name.
+// The version-scheme registry: the comparators of version/list.inc, and the lookup by scheme (enum
+// or id) or OSV ecosystem name (the names are core/ecosystem.cpp's table).
+#include "core/ecosystem.h"
 #include "version/version.h"
 
 namespace customs::version {
 
-#define CUSTOMS_VERSION_SCHEME(id, ...) const Comparator& Comparator_##id();
+#define CUSTOMS_VERSION_SCHEME(id) const Comparator& Comparator_##id();
 #include "version/list.inc"
 #undef CUSTOMS_VERSION_SCHEME
 
 const std::vector<SchemeEntry>& Schemes() {
-  static const std::vector<SchemeEntry> kTable = {
-#define CUSTOMS_VERSION_SCHEME(id, ...) {#id, &Comparator_##id(), {__VA_ARGS__}},
+  static const std::vector<SchemeEntry> kTable = [] {
+    std::vector<SchemeEntry> t = {
+#define CUSTOMS_VERSION_SCHEME(id) {#id, &Comparator_##id(), {}},
 #include "version/list.inc"
 #undef CUSTOMS_VERSION_SCHEME
-  };
+    };
+    for (auto& e : t)
+      for (const auto& n : ecosystem::OsvNames())
+        if (ecosystem::SchemeId(n.scheme) == e.id) e.ecosystems.push_back(n.name);
+    return t;
+  }();
   return kTable;
 }
 
@@ -43,6 +50,16 @@ const Comparator* ComparatorFor(std::string_view scheme) {
   size_t colon = scheme.find(':');
   if (colon != std::string_view::npos && colon > 0) return Lookup(scheme.substr(0, colon));
   return nullptr;
+}
+
+const Comparator& ComparatorFor(ecosystem::Scheme scheme) {
+  // Every enum value has its line in list.inc (the version registry test checks it).
+  static const auto kByScheme = [] {
+    std::vector<const Comparator*> v;
+    for (ecosystem::Scheme s : ecosystem::kAllSchemes) v.push_back(Lookup(ecosystem::SchemeId(s)));
+    return v;
+  }();
+  return *kByScheme[static_cast<size_t>(scheme)];
 }
 
 }  // namespace customs::version

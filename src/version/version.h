@@ -1,4 +1,5 @@
-// Version comparison, one scheme per file (version/<scheme>.cpp) plus one line in version/list.inc.
+// Version comparison, one scheme per file (version/<scheme>.cpp) plus one line in version/list.inc
+// and its enum value in core/ecosystem.h.
 //
 // A Comparator orders the version strings of one ecosystem the way that ecosystem's own tool does
 // (apk-tools, dpkg, rpm, node-semver, packaging, golang.org/x/mod/semver, Maven's
@@ -15,6 +16,8 @@
 #include <cstddef>
 #include <string_view>
 #include <vector>
+
+#include "core/ecosystem.h"
 
 namespace customs::version {
 
@@ -35,6 +38,8 @@ class Comparator {
 // like their prefix, and names match case-insensitively. nullptr when unknown. The comparators are
 // stateless singletons: thread-safe, never freed.
 const Comparator* ComparatorFor(std::string_view scheme);
+// The comparator of a scheme of the package-type table (core/ecosystem.h); never null.
+const Comparator& ComparatorFor(ecosystem::Scheme scheme);
 
 struct SchemeEntry {
   std::string_view id;  // "dpkg"
