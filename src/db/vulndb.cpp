@@ -6,6 +6,7 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "db/schema.h"
@@ -15,12 +16,22 @@ namespace customs::db {
 // Every query the matcher runs, prepared once per database.
 #define CUSTOMS_AFFECTED_COLUMNS \
   "SELECT id, advisory_id, ecosystem, package, source, status, status_note, fixed_version, severity, purl FROM affected "
+#define CUSTOMS_RANGE_COLUMNS \
+  "SELECT r.affected_id, r.range_seq, r.type, r.repo, r.event, r.version FROM affected a " \
+  "JOIN affected_ranges r ON r.affected_id = a.id "
+#define CUSTOMS_RANGE_ORDER "ORDER BY r.affected_id, r.range_seq, r.seq"
+#define CUSTOMS_VERSION_COLUMNS \
+  "SELECT v.affected_id, v.version FROM affected a JOIN affected_versions v ON v.affected_id = a.id "
+#define CUSTOMS_VERSION_ORDER "ORDER BY v.affected_id, v.version"
 struct VulnDB::Queries {
   explicit Queries(const Connection& c)
       : affected_by_package(c, CUSTOMS_AFFECTED_COLUMNS "WHERE ecosystem = ? AND package = ? ORDER BY advisory_id, id"),
         affected_by_advisory(c, CUSTOMS_AFFECTED_COLUMNS "WHERE advisory_id = ? ORDER BY advisory_id, id"),
-        ranges(c, "SELECT range_seq, type, repo, event, version FROM affected_ranges WHERE affected_id = ? ORDER BY range_seq, seq"),
-        versions(c, "SELECT version FROM affected_versions WHERE affected_id = ? ORDER BY version"),
+        // The ranges and versions of every row above in one query each (not one query per row).
+        ranges_by_package(c, CUSTOMS_RANGE_COLUMNS "WHERE a.ecosystem = ? AND a.package = ? " CUSTOMS_RANGE_ORDER),
+        versions_by_package(c, CUSTOMS_VERSION_COLUMNS "WHERE a.ecosystem = ? AND a.package = ? " CUSTOMS_VERSION_ORDER),
+        ranges_by_advisory(c, CUSTOMS_RANGE_COLUMNS "WHERE a.advisory_id = ? " CUSTOMS_RANGE_ORDER),
+        versions_by_advisory(c, CUSTOMS_VERSION_COLUMNS "WHERE a.advisory_id = ? " CUSTOMS_VERSION_ORDER),
         advisory(c, "SELECT id, summary, details, published, modified, withdrawn, source FROM advisories WHERE id = ?"),
         aliases(c, "SELECT alias FROM aliases WHERE advisory_id = ? ORDER BY alias"),
         refs(c, "SELECT type, url FROM refs WHERE advisory_id = ? ORDER BY seq"),
@@ -29,11 +40,16 @@ struct VulnDB::Queries {
         kev(c, "SELECT cve, date_added, due_date, ransomware_use, vendor, product, name FROM kev WHERE cve = ?"),
         by_alias(c, "SELECT advisory_id FROM aliases WHERE alias = ? ORDER BY advisory_id"),
         has_ecosystem(c, "SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1") {}
-  Statement affected_by_package, affected_by_advisory, ranges, versions, advisory, aliases, refs, cvss, cwes, kev,
+  Statement affected_by_package, affected_by_advisory, ranges_by_package, versions_by_package, ranges_by_advisory,
+      versions_by_advisory, advisory, aliases, refs, cvss, cwes, kev,
       by_alias, has_ecosystem;
   std::mutex mu;
 };
 #undef CUSTOMS_AFFECTED_COLUMNS
+#undef CUSTOMS_RANGE_COLUMNS
+#undef CUSTOMS_RANGE_ORDER
+#undef CUSTOMS_VERSION_COLUMNS
+#undef CUSTOMS_VERSION_ORDER
 
 namespace {
 
@@ -102,44 +118,47 @@ DbInfo VulnDB::Info() const {
   return info;
 }
 
-std::vector<Affected> VulnDB::LoadAffected(Statement& st, std::vector<std::string>* ids) const {
+std::vector<Affected> VulnDB::LoadAffected(Statement& st, Statement& ranges, Statement& versions,
+                                           std::vector<std::string>* ids) const {
+  // All three statements are bound to the same key; each is reset however this ends.
+  ResetOnExit done_rows(st), done_ranges(ranges), done_versions(versions);
   std::vector<Affected> out;
-  std::vector<int64_t> rowids;
-  {
-    ResetOnExit done(st);
-    while (st.Step()) {
-      Affected a;
-      rowids.push_back(st.Int(0));
-      if (ids) ids->push_back(st.Text(1));
-      a.ecosystem = st.Text(2);
-      a.package = st.Text(3);
-      a.source = st.Text(4);
-      a.status = st.Text(5);
-      a.status_note = st.Text(6);
-      a.fixed_version = st.Text(7);
-      a.severity = st.Text(8);
-      a.purl = st.Text(9);
-      out.push_back(std::move(a));
-    }
+  std::unordered_map<int64_t, size_t> index;  // affected.id -> position in `out`
+  while (st.Step()) {
+    Affected a;
+    index.emplace(st.Int(0), out.size());
+    if (ids) ids->push_back(st.Text(1));
+    a.ecosystem = st.Text(2);
+    a.package = st.Text(3);
+    a.source = st.Text(4);
+    a.status = st.Text(5);
+    a.status_note = st.Text(6);
+    a.fixed_version = st.Text(7);
+    a.severity = st.Text(8);
+    a.purl = st.Text(9);
+    out.push_back(std::move(a));
   }
-  Statement& rq = q_->ranges;
-  Statement& vq = q_->versions;
-  for (size_t i = 0; i < out.size(); ++i) {
-    {
-      ResetOnExit done(rq);
-      rq.Bind(1, rowids[i]);
-      int64_t last = -1;
-      while (rq.Step()) {
-        if (rq.Int(0) != last) {
-          out[i].ranges.push_back({rq.Text(1), rq.Text(2), {}});
-          last = rq.Int(0);
-        }
-        out[i].ranges.back().events.push_back({rq.Text(3), rq.Text(4)});
-      }
+  if (out.empty()) return out;
+  int64_t last_row = -1, last_range = -1;
+  Affected* cur = nullptr;
+  while (ranges.Step()) {
+    const int64_t row = ranges.Int(0), seq = ranges.Int(1);
+    if (row != last_row) {
+      auto it = index.find(row);
+      cur = it == index.end() ? nullptr : &out[it->second];
+      last_row = row;
+      last_range = -1;
     }
-    ResetOnExit done(vq);
-    vq.Bind(1, rowids[i]);
-    while (vq.Step()) out[i].versions.push_back(vq.Text(0));
+    if (!cur) continue;
+    if (seq != last_range) {
+      cur->ranges.push_back({ranges.Text(2), ranges.Text(3), {}});
+      last_range = seq;
+    }
+    cur->ranges.back().events.push_back({ranges.Text(4), ranges.Text(5)});
+  }
+  while (versions.Step()) {
+    auto it = index.find(versions.Int(0));
+    if (it != index.end()) out[it->second].versions.push_back(versions.Text(1));
   }
   return out;
 }
@@ -147,8 +166,11 @@ std::vector<Affected> VulnDB::LoadAffected(Statement& st, std::vector<std::strin
 std::vector<Affected> VulnDB::Affecting(const std::string& ecosystem, const std::string& package) const {
   std::string eco = NormalizeEcosystem(ecosystem);
   std::lock_guard lock(q_->mu);
-  q_->affected_by_package.Bind(1, eco).Bind(2, NormalizePackage(eco, package));
-  return LoadAffected(q_->affected_by_package, nullptr);
+  const std::string pkg = NormalizePackage(eco, package);
+  q_->affected_by_package.Bind(1, eco).Bind(2, pkg);
+  q_->ranges_by_package.Bind(1, eco).Bind(2, pkg);
+  q_->versions_by_package.Bind(1, eco).Bind(2, pkg);
+  return LoadAffected(q_->affected_by_package, q_->ranges_by_package, q_->versions_by_package, nullptr);
 }
 
 std::vector<std::pair<std::string, Affected>> VulnDB::AffectingWithIds(const std::string& ecosystem,
@@ -158,8 +180,11 @@ std::vector<std::pair<std::string, Affected>> VulnDB::AffectingWithIds(const std
   std::vector<Affected> rows;
   {
     std::lock_guard lock(q_->mu);
-    q_->affected_by_package.Bind(1, eco).Bind(2, NormalizePackage(eco, package));
-    rows = LoadAffected(q_->affected_by_package, &ids);
+    const std::string pkg = NormalizePackage(eco, package);
+    q_->affected_by_package.Bind(1, eco).Bind(2, pkg);
+    q_->ranges_by_package.Bind(1, eco).Bind(2, pkg);
+    q_->versions_by_package.Bind(1, eco).Bind(2, pkg);
+    rows = LoadAffected(q_->affected_by_package, q_->ranges_by_package, q_->versions_by_package, &ids);
   }
   std::vector<std::pair<std::string, Affected>> out;
   out.reserve(rows.size());
@@ -255,7 +280,9 @@ std::optional<AdvisoryDetails> VulnDB::Advisory(const std::string& id, bool with
   }
   if (with_affected) {
     q_->affected_by_advisory.Bind(1, id);
-    d.affected = LoadAffected(q_->affected_by_advisory, nullptr);
+    q_->ranges_by_advisory.Bind(1, id);
+    q_->versions_by_advisory.Bind(1, id);
+    d.affected = LoadAffected(q_->affected_by_advisory, q_->ranges_by_advisory, q_->versions_by_advisory, nullptr);
   }
   return d;
 }

@@ -82,7 +82,9 @@ class VulnDB {
   std::string path_;
   // The rows `st` (bound, selecting the affected columns) yields, with their ranges and versions;
   // the advisory ids into *ids when given. The caller holds the lock.
-  std::vector<Affected> LoadAffected(Statement& st, std::vector<std::string>* ids) const;
+  // Rows of `st`, with their ranges and versions from `ranges` and `versions` (bound to the same key).
+  std::vector<Affected> LoadAffected(Statement& st, Statement& ranges, Statement& versions,
+                                     std::vector<std::string>* ids) const;
   std::optional<KevInfo> KevLocked(const std::string& cve) const;
 };
 

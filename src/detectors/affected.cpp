@@ -4,6 +4,7 @@
 
 #include "cvss/cvss.h"
 #include "cvss/severity.h"
+#include "db/feeds/feed.h"
 
 namespace customs {
 
@@ -74,11 +75,8 @@ std::string FixedVersionFor(const db::Affected& rec, const std::string& installe
 }
 
 DataSource DataSourceFor(const std::string& source) {
-  if (source.rfind("alpine", 0) == 0) return {source, "Alpine Secdb", "https://secdb.alpinelinux.org/"};
-  if (source.rfind("debian", 0) == 0) return {source, "Debian Security Tracker", "https://security-tracker.debian.org/tracker/"};
-  if (source.rfind("rustsec", 0) == 0) return {source, "RustSec Advisory Database", "https://rustsec.org/"};
-  if (source.rfind("osv", 0) == 0) return {source, "OSV", "https://osv.dev/"};
-  if (source.rfind("nvd", 0) == 0) return {source, "NVD", "https://nvd.nist.gov/"};
+  // Names and home pages live with the feeds (db/feeds/<feed>.cpp), not here.
+  if (const db::Feed* feed = db::FeedForSource(source)) return {source, feed->source_name, feed->homepage};
   return {source, source, ""};
 }
 

@@ -8,11 +8,6 @@ namespace customs {
 
 namespace {
 
-bool IsUnder(std::string_view path, std::string_view dir) {
-  if (dir.empty()) return !path.empty();
-  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
-}
-
 void Split(std::string_view p, std::deque<std::string>& out, bool front) {
   std::vector<std::string> comps;
   size_t i = 0;
@@ -151,18 +146,6 @@ SquashedView::Resolution SquashedView::Resolve(std::string_view path, std::strin
   }
   resolved = joined(nullptr);
   return Resolution::kFound;
-}
-
-bool SquashedView::Deletes(const FileMeta& m, std::string_view path) {
-  if (m.type == FileType::kWhiteout) return m.path == path || IsUnder(path, m.path);
-  if (m.type == FileType::kOpaqueWhiteout) return IsUnder(path, m.path);
-  return false;
-}
-
-bool SquashedView::LayerDeletes(const LayerScan& scan, std::string_view path) {
-  for (const FileMeta& m : scan.entries)
-    if (Deletes(m, path)) return true;
-  return false;
 }
 
 }  // namespace customs

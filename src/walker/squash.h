@@ -33,11 +33,6 @@ class SquashedView {
   // kernel does under chroot. `resolved` is the final path. kLoop after limits.max_symlink_hops.
   Resolution Resolve(std::string_view path, std::string& resolved) const;
 
-  // True when layer `scan` deletes `path`: a whiteout of it or of an ancestor, or an opaque ancestor.
-  static bool LayerDeletes(const LayerScan& scan, std::string_view path);
-  // True when the whiteout or opaque-whiteout entry `m` deletes `path`.
-  static bool Deletes(const FileMeta& m, std::string_view path);
-
  private:
   void EraseSubtree(std::string_view dir);
   std::map<std::string_view, ViewEntry> entries_;

@@ -244,9 +244,6 @@ TEST(SquashedView, WhiteoutsOpaqueReplacementAndLinks) {
   EXPECT_EQ(view.Resolve("loop1", r), SquashedView::Resolution::kLoop);
   EXPECT_EQ(view.Resolve("hl", r), SquashedView::Resolution::kFound);
   EXPECT_EQ(r, "keep");
-  EXPECT_TRUE(SquashedView::LayerDeletes(scans[1], "a/x"));
-  EXPECT_TRUE(SquashedView::LayerDeletes(scans[1], "c/old"));
-  EXPECT_FALSE(SquashedView::LayerDeletes(scans[1], "a/y"));
 }
 
 TEST(SquashedView, HardlinkToMissingTargetIsRejected) {

@@ -156,7 +156,7 @@ bool Sniff(const std::filesystem::path& file, std::string_view head) {
 }  // namespace
 
 const Feed& Feed_alpine_secdb() {
-  static const Feed f{"alpine_secdb", "Alpine secdb", MatchesDirName, Sniff, ParsePath, ParseBytes};
+  static const Feed f{"alpine_secdb", "Alpine secdb", "Alpine Secdb", "https://secdb.alpinelinux.org/", MatchesDirName, Sniff, ParsePath, ParseBytes};
   return f;
 }
 

@@ -33,6 +33,13 @@ const Feed* FindFeed(std::string_view id) {
   return nullptr;
 }
 
+const Feed* FeedForSource(std::string_view source) {
+  const std::string name(source);
+  for (const Feed* f : Feeds())
+    if (f->MatchesDirName(name)) return f;
+  return nullptr;
+}
+
 std::vector<std::filesystem::path> ListFiles(const std::filesystem::path& path) {
   namespace fs = std::filesystem;
   std::vector<fs::path> out;

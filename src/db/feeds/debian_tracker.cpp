@@ -281,7 +281,7 @@ bool Sniff(const std::filesystem::path& file, std::string_view head) {
 }  // namespace
 
 const Feed& Feed_debian_tracker() {
-  static const Feed f{"debian_tracker", "Debian security tracker", MatchesDirName, Sniff, ParsePath, ParseBytes};
+  static const Feed f{"debian_tracker", "Debian security tracker", "Debian Security Tracker", "https://security-tracker.debian.org/tracker/", MatchesDirName, Sniff, ParsePath, ParseBytes};
   return f;
 }
 

@@ -28,6 +28,9 @@ class Sink {
 struct Feed {
   const char* id;      // "alpine_secdb", "debian_tracker", "osv", "rustsec", "kev", "nvd"
   const char* format;  // human name for the summary table
+  // The data source a finding names (JSON `dataSource`, CycloneDX `source`): its name and home page.
+  const char* source_name;  // "Alpine Secdb"
+  const char* homepage;     // "https://secdb.alpinelinux.org/"
   // Does this directory name (last component) look like this feed's layout? ("alpine-secdb", "osv-go", ...)
   bool (*MatchesDirName)(const std::string& name);
   // Does this file's content look like this feed? (first bytes + name)
@@ -40,6 +43,9 @@ struct Feed {
 
 const std::vector<const Feed*>& Feeds();
 const Feed* FindFeed(std::string_view id);
+// The feed a builder source name ("alpine-secdb", "osv-go", "nvd") came from: the first whose
+// MatchesDirName accepts it; nullptr when none does.
+const Feed* FeedForSource(std::string_view source);
 
 // ---- helpers shared by the parsers (feeds/common.cpp) ----
 

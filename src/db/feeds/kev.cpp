@@ -59,7 +59,7 @@ bool Sniff(const std::filesystem::path& file, std::string_view head) {
 }  // namespace
 
 const Feed& Feed_kev() {
-  static const Feed f{"kev", "CISA KEV", MatchesDirName, Sniff, ParsePath, ParseBytes};
+  static const Feed f{"kev", "CISA KEV", "CISA Known Exploited Vulnerabilities", "https://www.cisa.gov/known-exploited-vulnerabilities-catalog", MatchesDirName, Sniff, ParsePath, ParseBytes};
   return f;
 }
 

@@ -83,7 +83,7 @@ bool Sniff(const std::filesystem::path& file, std::string_view head) {
 }  // namespace
 
 const Feed& Feed_nvd() {
-  static const Feed f{"nvd", "NVD CVE API 2.0", MatchesDirName, Sniff, ParsePath, ParseBytes};
+  static const Feed f{"nvd", "NVD CVE API 2.0", "NVD", "https://nvd.nist.gov/", MatchesDirName, Sniff, ParsePath, ParseBytes};
   return f;
 }
 

@@ -215,7 +215,7 @@ bool Sniff(const std::filesystem::path& file, std::string_view head) {
 }  // namespace
 
 const Feed& Feed_osv() {
-  static const Feed f{"osv", "OSV", MatchesDirName, Sniff, ParsePath, ParseBytes};
+  static const Feed f{"osv", "OSV", "OSV", "https://osv.dev/", MatchesDirName, Sniff, ParsePath, ParseBytes};
   return f;
 }
 

@@ -285,7 +285,7 @@ bool Sniff(const std::filesystem::path& file, std::string_view head) {
 }  // namespace
 
 const Feed& Feed_rustsec() {
-  static const Feed f{"rustsec", "RustSec", MatchesDirName, Sniff, ParsePath, ParseBytes};
+  static const Feed f{"rustsec", "RustSec", "RustSec Advisory Database", "https://rustsec.org/", MatchesDirName, Sniff, ParsePath, ParseBytes};
   return f;
 }
 
