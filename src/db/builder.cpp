@@ -106,6 +106,7 @@ struct Collected {
   std::map<std::string, Agg> advisories;
   std::map<std::string, KevRecord> kev;
   std::map<std::string, NvdRecord> nvd;
+  std::map<std::string, EpssRecord> epss;
 };
 
 void FillIfEmpty(std::string& dst, std::string& src) {
@@ -159,7 +160,12 @@ class CollectSink : public Sink {
       for (auto& w : n.cwes) d.cwes.push_back(w);
       FillIfEmpty(d.published, n.published);
       FillIfEmpty(d.modified, n.modified);
+      FillIfEmpty(d.description, n.description);
     }
+  }
+  void Epss(EpssRecord&& e) override {
+    ++s_.records;
+    c_.epss[e.cve] = e;  // one score per CVE: the last one read wins
   }
   void Skip(const std::string& where, const std::string& reason) override {
     ++s_.skipped;
@@ -295,9 +301,19 @@ void Write(Connection& c, Collected& col, const std::vector<SourceSummary>& sour
     }
   }
   res.affected = affected_id;
+  Statement nvd(c, "INSERT INTO nvd(cve, description, published, modified) VALUES (?,?,?,?)");
   for (auto& [cve, n] : col.nvd) {
+    nvd.Bind(1, cve);
+    BindOpt(nvd, 2, n.description);
+    BindOpt(nvd, 3, n.published);
+    BindOpt(nvd, 4, n.modified);
+    nvd.Run();
     for (const auto& v : n.cvss) cvss.Bind(1, cve).Bind(2, v.source).Bind(3, v.type).Bind(4, v.vector).Run();
     for (const auto& w : n.cwes) cwe.Bind(1, cve).Bind(2, w).Run();
+  }
+  {
+    Statement epss(c, "INSERT INTO epss(cve, score, percentile) VALUES (?,?,?)");
+    for (const auto& [cve, e] : col.epss) epss.Bind(1, cve).BindReal(2, e.epss).BindReal(3, e.percentile).Run();
   }
   {
     Statement kev(c, "INSERT INTO kev(cve, date_added, due_date, ransomware_use, vendor, product, name) VALUES (?,?,?,?,?,?,?)");

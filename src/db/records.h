@@ -98,8 +98,17 @@ struct KevRecord {
 struct NvdRecord {
   std::string cve;
   std::string published, modified;
+  std::string description;  // the English description (cve.descriptions[lang=en])
   std::vector<CvssVector> cvss;
   std::vector<std::string> cwes;
+};
+
+// FIRST EPSS score of one CVE (https://www.first.org/epss/data_stats): the probability of
+// exploitation activity in the next 30 days, and its percentile among all scored CVEs; both 0..1.
+struct EpssRecord {
+  std::string cve;
+  double epss = 0;
+  double percentile = 0;
 };
 
 }  // namespace customs::db

@@ -61,6 +61,17 @@ CREATE TABLE cwes (
   cwe     TEXT NOT NULL,          -- 'CWE-79'
   PRIMARY KEY (vuln_id, cwe)
 ) WITHOUT ROWID;
+CREATE TABLE nvd (
+  cve         TEXT PRIMARY KEY,
+  description TEXT,               -- English description
+  published   TEXT,
+  modified    TEXT
+) WITHOUT ROWID;
+CREATE TABLE epss (
+  cve        TEXT PRIMARY KEY,
+  score      REAL NOT NULL,       -- 0..1: probability of exploitation activity in the next 30 days
+  percentile REAL NOT NULL        -- 0..1
+) WITHOUT ROWID;
 CREATE TABLE kev (
   cve            TEXT PRIMARY KEY,
   date_added     TEXT NOT NULL,
@@ -234,6 +245,10 @@ Statement& Statement::Bind(int i, int64_t value) {
   sqlite3_bind_int64(stmt_, i, value);
   return *this;
 }
+Statement& Statement::BindReal(int i, double value) {
+  sqlite3_bind_double(stmt_, i, value);
+  return *this;
+}
 Statement& Statement::BindNull(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;
@@ -258,6 +273,7 @@ std::string Statement::Text(int col) const {
   return p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::Real(int col) const { return sqlite3_column_double(stmt_, col); }
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 }  // namespace customs::db

@@ -26,7 +26,7 @@ namespace customs::db {
 
 // 2: package names folded by core/ecosystem.h (NuGet and Packagist lowercased; PyPI names keep
 // leading/trailing separators as one '-', like packaging's canonicalize_name).
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Every CREATE statement, in order.
 const char* SchemaSql();
@@ -80,11 +80,13 @@ class Statement {
   Statement& Bind(int i, std::string_view text);
   Statement& Bind(int i, int64_t value);
   Statement& BindNull(int i);
+  Statement& BindReal(int i, double value);
   bool Step();
   void Run();    // Step to completion, then Reset
   void Reset();  // reset and clear bindings
   std::string Text(int col) const;
   int64_t Int(int col) const;
+  double Real(int col) const;
   bool IsNull(int col) const;
 
  private:

@@ -37,11 +37,13 @@ struct VulnDB::Queries {
         refs(c, "SELECT type, url FROM refs WHERE advisory_id = ? ORDER BY seq"),
         cvss(c, "SELECT type, vector, source FROM cvss WHERE vuln_id = ? ORDER BY source, type, vector"),
         cwes(c, "SELECT cwe FROM cwes WHERE vuln_id = ? ORDER BY cwe"),
+        nvd(c, "SELECT description, published, modified FROM nvd WHERE cve = ?"),
+        epss(c, "SELECT score, percentile FROM epss WHERE cve = ?"),
         kev(c, "SELECT cve, date_added, due_date, ransomware_use, vendor, product, name FROM kev WHERE cve = ?"),
         by_alias(c, "SELECT advisory_id FROM aliases WHERE alias = ? ORDER BY advisory_id"),
         has_ecosystem(c, "SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1") {}
   Statement affected_by_package, affected_by_advisory, ranges_by_package, versions_by_package, ranges_by_advisory,
-      versions_by_advisory, advisory, aliases, refs, cvss, cwes, kev,
+      versions_by_advisory, advisory, aliases, refs, cvss, cwes, nvd, epss, kev,
       by_alias, has_ecosystem;
   std::mutex mu;
 };
@@ -115,6 +117,8 @@ DbInfo VulnDB::Info() const {
   info.advisories = count("SELECT count(*) FROM advisories");
   info.affected = count("SELECT count(*) FROM affected");
   info.kev = count("SELECT count(*) FROM kev");
+  info.nvd = count("SELECT count(*) FROM nvd");
+  info.epss = count("SELECT count(*) FROM epss");
   return info;
 }
 
@@ -218,6 +222,19 @@ std::optional<KevInfo> VulnDB::KevLocked(const std::string& cve) const {
   return KevInfo{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6)};
 }
 
+std::optional<EpssInfo> VulnDB::EpssLocked(const std::string& cve) const {
+  Statement& st = q_->epss;
+  ResetOnExit done(st);
+  st.Bind(1, cve);
+  if (!st.Step()) return std::nullopt;
+  return EpssInfo{st.Real(0), st.Real(1)};
+}
+
+std::optional<EpssInfo> VulnDB::Epss(const std::string& cve) const {
+  std::lock_guard lock(q_->mu);
+  return EpssLocked(cve);
+}
+
 std::optional<KevInfo> VulnDB::Kev(const std::string& cve) const {
   std::lock_guard lock(q_->mu);
   return KevLocked(cve);
@@ -230,14 +247,23 @@ std::optional<AdvisoryDetails> VulnDB::Advisory(const std::string& id, bool with
     Statement& st = q_->advisory;
     ResetOnExit done(st);
     st.Bind(1, id);
-    if (!st.Step()) return std::nullopt;
-    d.id = st.Text(0);
-    d.summary = st.Text(1);
-    d.details = st.Text(2);
-    d.published = st.Text(3);
-    d.modified = st.Text(4);
-    d.withdrawn = st.Text(5);
-    d.source = st.Text(6);
+    if (!st.Step()) {
+      // A CVE no advisory feed names as an advisory (a DSA's CVE, say) may still have NVD's record.
+      Statement& q = q_->nvd;
+      ResetOnExit done_nvd(q);
+      q.Bind(1, id);
+      if (!q.Step()) return std::nullopt;
+      d.id = id;
+      d.source = "nvd";
+    } else {
+      d.id = st.Text(0);
+      d.summary = st.Text(1);
+      d.details = st.Text(2);
+      d.published = st.Text(3);
+      d.modified = st.Text(4);
+      d.withdrawn = st.Text(5);
+      d.source = st.Text(6);
+    }
   }
   {
     Statement& q = q_->aliases;
@@ -277,6 +303,20 @@ std::optional<AdvisoryDetails> VulnDB::Advisory(const std::string& id, bool with
       d.kev = kev;
       break;
     }
+  }
+  for (const auto& k : keys) {
+    if (d.nvd_cve.empty()) {
+      Statement& q = q_->nvd;
+      ResetOnExit done(q);
+      q.Bind(1, k);
+      if (q.Step()) {
+        d.nvd_cve = k;
+        d.nvd_description = q.Text(0);
+        d.nvd_published = q.Text(1);
+        d.nvd_modified = q.Text(2);
+      }
+    }
+    if (!d.epss) d.epss = EpssLocked(k);
   }
   if (with_affected) {
     q_->affected_by_advisory.Bind(1, id);

@@ -30,10 +30,17 @@ struct DbInfo {
   int64_t advisories = 0;
   int64_t affected = 0;
   int64_t kev = 0;
+  int64_t nvd = 0;   // CVEs with an NVD record
+  int64_t epss = 0;  // CVEs with an EPSS score
 };
 
 struct KevInfo {
   std::string cve, date_added, due_date, ransomware_use, vendor, product, name;
+};
+
+struct EpssInfo {
+  double score = 0;       // 0..1
+  double percentile = 0;  // 0..1
 };
 
 struct AdvisoryDetails {
@@ -43,6 +50,9 @@ struct AdvisoryDetails {
   std::vector<CvssVector> cvss;         // of the id and its aliases (NVD's under the CVE alias)
   std::vector<std::string> cwes;        // of the id and its aliases
   std::optional<KevInfo> kev;           // when the id or an alias is in CISA KEV
+  // NVD's record of the id or, failing that, of its first CVE alias ("" / nullopt when none).
+  std::string nvd_cve, nvd_description, nvd_published, nvd_modified;
+  std::optional<EpssInfo> epss;         // EPSS of the id or of its first scored CVE alias
   std::vector<Affected> affected;       // empty unless asked for (Advisory(id, true))
 };
 
@@ -69,6 +79,7 @@ class VulnDB {
   // Advisory ids that list `alias` (e.g. a CVE) as an alias, sorted.
   std::vector<std::string> ByAlias(const std::string& alias) const;
   std::optional<KevInfo> Kev(const std::string& cve) const;
+  std::optional<EpssInfo> Epss(const std::string& cve) const;
   // True when some record covers `ecosystem` (normalized): lets a scan say "no data for this release".
   bool HasEcosystem(const std::string& ecosystem) const;
   // Days since meta.built (0 if in the future or unparseable).
@@ -80,12 +91,13 @@ class VulnDB {
   std::unique_ptr<Connection> c_;
   std::unique_ptr<Queries> q_;
   std::string path_;
-  // The rows `st` (bound, selecting the affected columns) yields, with their ranges and versions;
-  // the advisory ids into *ids when given. The caller holds the lock.
-  // Rows of `st`, with their ranges and versions from `ranges` and `versions` (bound to the same key).
+  // The rows `st` (bound, selecting the affected columns) yields, with their ranges and versions
+  // from `ranges` and `versions` (bound to the same key); the advisory ids into *ids when given. The
+  // caller holds the lock.
   std::vector<Affected> LoadAffected(Statement& st, Statement& ranges, Statement& versions,
                                      std::vector<std::string>* ids) const;
   std::optional<KevInfo> KevLocked(const std::string& cve) const;
+  std::optional<EpssInfo> EpssLocked(const std::string& cve) const;
 };
 
 }  // namespace customs::db

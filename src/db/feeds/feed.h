@@ -19,6 +19,7 @@ class Sink {
   virtual void Advisory(AdvisoryRecord&& record) = 0;
   virtual void Kev(KevRecord&& record) { (void)record; }
   virtual void Nvd(NvdRecord&& record) { (void)record; }
+  virtual void Epss(EpssRecord&& record) { (void)record; }
   // A malformed record (or file): `where` is the file (and the entry inside it).
   virtual void Skip(const std::string& where, const std::string& reason) = 0;
   // The feed's own snapshot/release date, when it states one.

@@ -3,7 +3,8 @@
 //    vulnerabilities: [{cve: {id, published, lastModified, metrics: {cvssMetricV40|V31|V30|V2: [
 //      {source, type: Primary|Secondary, cvssData: {version, vectorString, baseScore}}]},
 //      weaknesses: [{description: [{lang, value: "CWE-79"}]}]}}]}
-// Used for enrichment only: CVSS vectors and CWE ids per CVE.
+// Used for enrichment only: CVSS vectors, CWE ids, the English description and dates per CVE. The
+// NVD JSON 2.0 data feeds (nvdcve-2.0-YYYY.json.gz, -modified) have the same shape.
 #include "db/feeds/docs.h"
 #include "db/feeds/feed.h"
 
@@ -30,6 +31,9 @@ void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
     }
     r.published = Str(*cve, "published");
     r.modified = Str(*cve, "lastModified");
+    if (const auto* descs = Child(*cve, "descriptions"); descs && descs->is_array())
+      for (const auto& d : *descs)
+        if (d.is_object() && Str(d, "lang") == "en" && r.description.empty()) r.description = Trim(Str(d, "value"));
     if (const auto* metrics = Child(*cve, "metrics"); metrics && metrics->is_object()) {
       static const std::pair<const char*, const char*> kinds[] = {{"cvssMetricV40", "CVSS_V4"},
                                                                  {"cvssMetricV31", "CVSS_V3"},
