@@ -57,21 +57,46 @@ import gdb
 gdb.execute("set pagination off")
 gdb.execute("set confirm off")
 # The stub msyncs the inflated text before mapping the rest: the original header is readable then.
-gdb.execute("catch syscall msync")
-gdb.execute("run >/dev/null 2>&1 </dev/null")
-inf = gdb.selected_inferior()
+# Stop at the original entry point with a hardware breakpoint (not a software one: its int3 would
+# be in the text the dump writes out). Some virtual machines give gdb no debug registers: the program
+# then runs past the hardware breakpoint to its end, and the run is repeated, stopping instead at the
+# program's first arch_prctl(ARCH_SET_FS) (Go's runtime.settls in rt0_go, before any Go code runs;
+# the stub itself makes no such call). What rt0_go writes before it lies in .bss/.noptrbss, which the
+# dump does not contain (only each segment's file bytes).
 BASE = 0x400000  # non-PIE x86-64 (Go's default)
-eh = bytes(inf.read_memory(BASE, 64))
-if eh[:4] != b"\x7fELF" or eh[4] != 2:
-    raise gdb.GdbError("no ELF64 header at %#x after the stub ran" % BASE)
+
+def stop_at_entry(kind):
+    gdb.execute("delete")
+    gdb.execute("catch syscall msync")
+    gdb.execute("run >/dev/null 2>&1 </dev/null")
+    inf = gdb.selected_inferior()
+    eh = bytes(inf.read_memory(BASE, 64))
+    if eh[:4] != b"\x7fELF" or eh[4] != 2:
+        raise gdb.GdbError("no ELF64 header at %#x after the stub ran" % BASE)
+    entry, = struct.unpack_from("<Q", eh, 24)
+    gdb.execute("delete")
+    if kind == "hbreak":
+        gdb.execute("hbreak *%#x" % entry)
+    else:
+        gdb.execute("catch syscall arch_prctl")
+    gdb.execute("continue")
+    try:
+        pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
+    except gdb.error:
+        return None  # the program ended: the breakpoint was never hit
+    if kind == "hbreak" and pc != entry:
+        raise gdb.GdbError("stopped at %#x, not at the entry point %#x" % (pc, entry))
+    if kind != "hbreak" and not (BASE <= pc < BASE + (1 << 30)):
+        raise gdb.GdbError("arch_prctl from %#x, outside the program" % pc)
+    gdb.execute("delete")
+    return inf, eh
+
+stopped = stop_at_entry("hbreak") or stop_at_entry("arch_prctl")
+if stopped is None:
+    raise gdb.GdbError("the program never reached its entry point")
+inf, eh = stopped
 entry, phoff, shoff = struct.unpack_from("<QQQ", eh, 24)
 phentsize, phnum, shentsize, shnum = struct.unpack_from("<HHHH", eh, 54)
-gdb.execute("delete")
-gdb.execute("hbreak *%#x" % entry)  # hardware: a software breakpoint would patch the text
-gdb.execute("continue")
-pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
-if pc != entry:
-    raise gdb.GdbError("stopped at %#x, not at the entry point %#x" % (pc, entry))
 ph = bytes(inf.read_memory(BASE + phoff, phentsize * phnum))
 out = bytearray()
 for i in range(phnum):
