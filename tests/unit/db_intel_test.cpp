@@ -385,3 +385,108 @@ TEST(DbWolfiSecdb, RollingDistributionsGetReleaseLessKeys) {
 }
 
 }  // namespace
+
+namespace {
+
+// canonical/ubuntu-security-notices, osv/cve/2023/CVE-2023-0286.json at commit
+// f7269e52117ed7b1e1bee9d2eccd4ec8c7e022a8, cut to two of its affected entries (details shortened,
+// versions lists shortened); every field kept is as published.
+const char* kUbuntuCve20230286 = R"({
+  "schema_version": "1.6.3",
+  "id": "CVE-2023-0286",
+  "details": "There is a type confusion vulnerability relating to X.400 address processing inside an X.509 GeneralName.",
+  "aliases": [],
+  "related": [],
+  "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:H"}],
+  "published": "2023-02-07T00:00:00Z",
+  "modified": "2024-08-23T16:30:36Z",
+  "affected": [
+    {"package": {"ecosystem": "Ubuntu:22.04:LTS", "name": "openssl",
+                 "purl": "pkg:deb/ubuntu/openssl@3.0.2-0ubuntu1.8?arch=src?distro=jammy"},
+     "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.2-0ubuntu1.8"}]}],
+     "versions": ["3.0.2-0ubuntu1.6", "3.0.2-0ubuntu1.7"],
+     "ecosystem_specific": {"availability": "No subscription required", "ubuntu_priority": "high"}},
+    {"package": {"ecosystem": "Ubuntu:22.04:LTS", "name": "edk2"},
+     "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}],
+     "versions": ["2022.02-3ubuntu0.22.04.2"]}
+  ]
+})";
+
+// AlmaLinux/osv-database, advisories/almalinux9/ALSA-2022:6157.json at commit
+// 2c20b62ed5bc9bf5e6a977f5a47638bfb95107e2, cut to its first affected entry and two references.
+const char* kAlsa20226157 = R"({
+  "id": "ALSA-2022:6157",
+  "summary": "Moderate: curl security update",
+  "affected": [{"package": {"ecosystem": "AlmaLinux:9", "name": "curl"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "7.76.1-14.el9_0.5"}]}]}],
+  "related": ["CVE-2022-32206", "CVE-2022-32207", "CVE-2022-32208"],
+  "published": "2022-08-24T00:00:00Z",
+  "modified": "2022-08-30T18:17:01Z",
+  "details": "The curl packages provide the libcurl library and the curl utility.",
+  "references": [{"url": "https://access.redhat.com/errata/RHSA-2022:6157", "type": "ADVISORY"},
+                 {"url": "https://errata.almalinux.org/9/ALSA-2022-6157.html", "type": "ADVISORY"}]
+})";
+
+TEST(DbDistroRatings, UbuntuPriorityIsThePackagesSeverity) {
+  VectorSink s;
+  FeedOf("osv").ParseBytes(kUbuntuCve20230286, "CVE-2023-0286.json", s);
+  ASSERT_EQ(s.advisories.size(), 1u) << (s.skipped.empty() ? "" : s.skipped[0]);
+  const auto& r = s.advisories[0];
+  ASSERT_EQ(r.affected.size(), 2u);
+  EXPECT_EQ(r.affected[0].severity, "high");
+  EXPECT_EQ(r.affected[0].fixed_version, "3.0.2-0ubuntu1.8");
+  EXPECT_EQ(r.affected[1].severity, "") << "edk2 carries no ubuntu_priority";
+  ASSERT_EQ(r.cvss.size(), 1u);
+  EXPECT_EQ(r.cvss[0].type, "CVSS_V3");
+
+  // OSV.dev's form of the same rating: a severity[] entry of type "Ubuntu"; it is no CVSS vector.
+  nlohmann::json j = nlohmann::json::parse(kUbuntuCve20230286);
+  j["affected"][0].erase("ecosystem_specific");
+  j["severity"].push_back({{"type", "Ubuntu"}, {"score", "medium"}});
+  VectorSink t;
+  FeedOf("osv").ParseBytes(j.dump(), "CVE-2023-0286.json", t);
+  ASSERT_EQ(t.advisories.size(), 1u);
+  EXPECT_EQ(t.advisories[0].affected[0].severity, "medium");
+  EXPECT_EQ(t.advisories[0].affected[1].severity, "medium");
+  ASSERT_EQ(t.advisories[0].cvss.size(), 1u);
+}
+
+TEST(DbDistroRatings, RedHatFamilyErrataSeverityFromTheSummary) {
+  VectorSink s;
+  FeedOf("osv").ParseBytes(kAlsa20226157, "ALSA-2022:6157.json", s);
+  ASSERT_EQ(s.advisories.size(), 1u) << (s.skipped.empty() ? "" : s.skipped[0]);
+  ASSERT_EQ(s.advisories[0].affected.size(), 1u);
+  EXPECT_EQ(s.advisories[0].affected[0].severity, "moderate");
+  EXPECT_EQ(s.advisories[0].affected[0].fixed_version, "7.76.1-14.el9_0.5");
+  // A summary that does not open with an errata severity is no rating.
+  nlohmann::json j = nlohmann::json::parse(kAlsa20226157);
+  j["summary"] = "curl bug fix update";
+  VectorSink t;
+  FeedOf("osv").ParseBytes(j.dump(), "x.json", t);
+  EXPECT_EQ(t.advisories.at(0).affected.at(0).severity, "");
+}
+
+TEST(DbDistroRatings, DebianUrgencyOnlyLowMediumHigh) {
+  // The tracker's JSON export (https://security-tracker.debian.org/tracker/data/json) shape.
+  VectorSink s;
+  FeedOf("debian_tracker").ParseBytes(R"({"zlib": {
+      "CVE-2023-45853": {"description": "MiniZip integer overflow", "releases": {
+        "bookworm": {"status": "open", "urgency": "unimportant"},
+        "bullseye": {"status": "resolved", "fixed_version": "1:1.2.11.dfsg-2+deb11u3", "urgency": "not yet assigned"}}},
+      "CVE-2022-37434": {"description": "inflateGetHeader overflow", "releases": {
+        "bullseye": {"status": "resolved", "fixed_version": "1:1.2.11.dfsg-2+deb11u2", "urgency": "medium**"},
+        "buster": {"status": "open", "urgency": "end-of-life"}}}}})",
+                                      "tracker.json", s);
+  std::map<std::string, const Affected*> by;
+  for (const auto& r : s.advisories)
+    for (const auto& a : r.affected) by[r.id + " " + a.ecosystem] = &a;
+  ASSERT_EQ(by.size(), 4u);
+  for (const auto& [k, a] : by) {
+    if (k.rfind("CVE-2022-37434", 0) == 0 && a->status == kStatusFixed)
+      EXPECT_EQ(a->severity, "medium") << k;
+    else
+      EXPECT_EQ(a->severity, "") << k;
+  }
+}
+
+}  // namespace
