@@ -166,11 +166,11 @@ int RunDbInfo(const std::string& path_flag, const std::string& format) {
     }
     std::cout << std::left << std::setw(int(w) + 2) << "SOURCE" << std::setw(int(fw) + 2) << "FORMAT" << std::right
               << std::setw(9) << "RECORDS" << std::setw(9) << "SKIPPED" << "  " << std::left << std::setw(int(nw) + 2)
-              << "NEWEST" << "COVERAGE  SNAPSHOT\n";
+              << "NEWEST" << std::setw(14) << "COVERAGE" << "SNAPSHOT\n";
     for (const auto& s : info.sources)
       std::cout << std::left << std::setw(int(w) + 2) << s.name << std::setw(int(fw) + 2) << s.format << std::right
                 << std::setw(9) << s.records << std::setw(9) << s.skipped << "  " << std::left << std::setw(int(nw) + 2)
-                << (s.newest.empty() ? "-" : s.newest) << std::setw(10)
+                << (s.newest.empty() ? "-" : s.newest) << std::setw(14)
                 << (Coverage(s, info).empty() ? "-" : Coverage(s, info)) << (s.snapshot.empty() ? "-" : s.snapshot)
                 << "\n";
   }

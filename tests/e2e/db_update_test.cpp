@@ -24,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -416,6 +417,36 @@ TEST(DbUpdateE2e, NvdAndEpssAreDownloadedAndNvdOnlyWhenItsMetaChanged) {
   ASSERT_EQ(info.exit_code, 0) << info.Describe();
   for (const char* source : {"nvd", "epss", "osv-go"}) EXPECT_NE(info.out.find(source), std::string::npos) << info.out;
   EXPECT_NE(info.out.find("2026-12-01T00:00:00Z"), std::string::npos) << "EPSS score date\n" << info.out;
+  // db info's coverage, computed here from the served files: the CVE ids of the Go records (ids and
+  // aliases) and which of them the NVD sample rates (a CVSS vector) / the EPSS CSV scores.
+  {
+    std::set<std::string> ids, rated, scored = {"CVE-2019-14697", "CVE-2021-44228"};
+    for (const auto& e : fs::directory_iterator(ct::SharedDir() + "/vulndata/osv-go")) {
+      auto j = nlohmann::json::parse(ct::ReadFile(e.path().string()));
+      if (j.value("id", "").rfind("CVE-", 0) == 0) ids.insert(j["id"].get<std::string>());
+      for (const auto& a : j.value("aliases", nlohmann::json::array()))
+        if (a.get<std::string>().rfind("CVE-", 0) == 0) ids.insert(a.get<std::string>());
+    }
+    const nlohmann::json sample_doc = nlohmann::json::parse(sample);
+    for (const auto& v : sample_doc["vulnerabilities"]) {
+      bool vector = false;
+      const nlohmann::json metrics = v["cve"].value("metrics", nlohmann::json::object());
+      for (auto it = metrics.begin(); it != metrics.end(); ++it)
+        for (const auto& m : it.value()) vector = vector || (m.contains("cvssData") && m["cvssData"].contains("vectorString"));
+      if (vector) rated.insert(v["cve"]["id"].get<std::string>());
+    }
+    size_t n_rated = 0, n_scored = 0;
+    for (const auto& id : ids) n_rated += rated.count(id), n_scored += scored.count(id);
+    auto js = ct::RunCustoms({"db", "info", "--db", db, "-f", "json"});
+    ASSERT_EQ(js.exit_code, 0) << js.Describe();
+    auto j = nlohmann::json::parse(js.out);
+    EXPECT_EQ(j["cveIds"]["total"], ids.size());
+    EXPECT_EQ(j["cveIds"]["nvdRated"], n_rated);
+    EXPECT_EQ(j["cveIds"]["epssScored"], n_scored);
+    EXPECT_GT(n_rated, 0u);
+    for (const auto& src : j["sources"])
+      if (src["name"] == "nvd") EXPECT_DOUBLE_EQ(src["coverage"].get<double>(), double(n_rated) / double(ids.size()));
+  }
   const std::string before = IntelRows(db);
   ASSERT_NE(before.find("CVE-2019-14697"), std::string::npos);
 
