@@ -39,7 +39,7 @@ std::string Head(const fs::path& file) {
 bool CandidateName(const std::string& filename) {
   std::string n = Lower(filename);
   return EndsWith(n, ".json") || IsYamlName(n) || EndsWith(n, ".md") || EndsWith(n, ".list") ||
-         EndsWith(n, ".zip") || n == "list";
+         EndsWith(n, ".zip") || n == "list" || EndsWith(n, ".csv") || EndsWith(n, ".csv.gz") || EndsWith(n, ".json.gz");
 }
 
 const Feed* SniffFile(const fs::path& file) {
@@ -153,15 +153,11 @@ class CollectSink : public Sink {
     ++s_.records;
     for (auto& v : n.cvss)
       if (v.source.empty()) v.source = s_.name;
-    auto [it, inserted] = c_.nvd.try_emplace(n.cve, n);
-    if (!inserted) {
-      auto& d = it->second;
-      for (auto& v : n.cvss) d.cvss.push_back(v);
-      for (auto& w : n.cwes) d.cwes.push_back(w);
-      FillIfEmpty(d.published, n.published);
-      FillIfEmpty(d.modified, n.modified);
-      FillIfEmpty(d.description, n.description);
-    }
+    // A CVE read twice (a yearly feed and the `modified` feed, or two API pages): the record with the
+    // newest lastModified wins whole; on a tie the first one read stays. Never merged: merging would
+    // double its CVSS list.
+    auto [it, inserted] = c_.nvd.try_emplace(n.cve);
+    if (inserted || n.modified > it->second.modified) it->second = std::move(n);
   }
   void Epss(EpssRecord&& e) override {
     ++s_.records;
@@ -418,10 +414,17 @@ BuildResult BuildDatabase(const BuildOptions& o) {
   if (o.output.empty()) throw UsageError("db build: no output path");
   std::vector<std::string> ignored;
   auto inputs = DiscoverSources(o.from, &ignored);
+  for (const auto& extra : o.extra_sources) {
+    if (!FindFeed(extra.feed)) throw UsageError("db build: unknown feed '" + extra.feed + "'");
+    inputs.erase(std::remove_if(inputs.begin(), inputs.end(), [&](const SourceInput& i) { return i.name == extra.name; }),
+                 inputs.end());
+    inputs.push_back(extra);
+  }
+  std::sort(inputs.begin(), inputs.end(), [](const SourceInput& a, const SourceInput& b) { return a.name < b.name; });
   if (o.err)
     for (const auto& i : ignored) *o.err << "customs: warning: " << i << ": not a known feed, ignored\n";
   if (inputs.empty())
-    throw IoError(o.from, "no advisory feed found (expected alpine-secdb/, debian-tracker/, osv-*/, rustsec/, kev/ or nvd/)");
+    throw IoError(o.from, "no advisory feed found (expected alpine-secdb/, debian-tracker/, osv-*/, rustsec/, kev/, nvd/ or epss/)");
 
   BuildResult res;
   res.built = BuildTimestamp();

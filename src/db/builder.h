@@ -30,6 +30,9 @@ struct BuildOptions {
   std::ostream* out = nullptr;  // summary table (nullptr: none)
   std::ostream* err = nullptr;  // diagnostics (nullptr: none)
   size_t max_diagnostics_shown = 50;  // per source; the rest are counted
+  // Sources read besides those found under `from` (one of the same name found there is replaced):
+  // `db update` keeps the NVD feeds in a cache directory beside the database (update.h).
+  std::vector<SourceInput> extra_sources;
 };
 
 struct SourceSummary {

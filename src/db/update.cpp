@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -20,8 +21,12 @@
 #include <set>
 #include <sstream>
 
+#include <zlib.h>
+
 #include "core/curl_lib.h"
 #include "core/error.h"
+#include "core/sha256.h"
+#include "db/feeds/feed.h"
 #include "db/schema.h"
 #include "db/vulndb.h"
 
@@ -40,19 +45,40 @@ struct TableLine {
 
 constexpr const char* kAlpineBranches[] = {
 #define CUSTOMS_ALPINE_BRANCH(b) b,
+#define CUSTOMS_NVD_FIRST_YEAR(y)
 #define CUSTOMS_FEED_URL(group, source, file, url)
 #include "db/feeds_urls.inc"
 #undef CUSTOMS_FEED_URL
+#undef CUSTOMS_NVD_FIRST_YEAR
+#undef CUSTOMS_ALPINE_BRANCH
+};
+
+constexpr int kNvdFirstYear[] = {
+#define CUSTOMS_ALPINE_BRANCH(b)
+#define CUSTOMS_NVD_FIRST_YEAR(y) y,
+#define CUSTOMS_FEED_URL(group, source, file, url)
+#include "db/feeds_urls.inc"
+#undef CUSTOMS_FEED_URL
+#undef CUSTOMS_NVD_FIRST_YEAR
 #undef CUSTOMS_ALPINE_BRANCH
 };
 
 constexpr TableLine kTable[] = {
 #define CUSTOMS_ALPINE_BRANCH(b)
+#define CUSTOMS_NVD_FIRST_YEAR(y)
 #define CUSTOMS_FEED_URL(group, source, file, url) {group, source, file, url},
 #include "db/feeds_urls.inc"
 #undef CUSTOMS_FEED_URL
+#undef CUSTOMS_NVD_FIRST_YEAR
 #undef CUSTOMS_ALPINE_BRANCH
 };
+
+int CurrentYear() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm.tm_year + 1900;
+}
 
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
   for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
@@ -202,6 +228,51 @@ void CheckBuilt(const std::string& staged, const std::set<std::string>& required
 
 }  // namespace
 
+// A META-guarded feed (update.h): its META downloaded; the body only when the META changed.
+static void FetchGuarded(const FeedUrl& f, const std::string& cache_dir, const UpdateOptions& o, UpdateResult& res) {
+  std::error_code ec;
+  const fs::path body = fs::path(cache_dir) / f.file;
+  std::string stem = body.string();
+  if (EndsWith(stem, ".json.gz")) stem.resize(stem.size() - 8);
+  const std::string meta_file = stem + ".meta", meta_new = stem + ".meta.new", part = body.string() + ".part";
+  fs::create_directories(body.parent_path(), ec);
+  if (ec) throw IoError(body.parent_path().string(), "cannot create directory: " + ec.message());
+  ThrowIfCancelled(o.cancel);
+  DownloadFile(f.meta_url, meta_new, o.limits, o.progress, o.cancel);
+  res.urls.push_back(f.meta_url);
+  ScopedFile meta_guard(meta_new);
+  std::string text, err;
+  NvdMeta meta, old;
+  if (!ReadWholeFile(meta_new, text, err, 1 << 16) || !ParseNvdMeta(text, meta, err))
+    throw Error(kExitInputRejected, f.meta_url + ": " + err + "; database not replaced");
+  std::string old_text, old_err;
+  bool same = ReadWholeFile(meta_file, old_text, old_err, 1 << 16) && ParseNvdMeta(old_text, old, old_err) &&
+              old.last_modified == meta.last_modified && old.sha256 == meta.sha256 && old.size == meta.size &&
+              old.gz_size == meta.gz_size;
+  if (same) {
+    uint64_t have = fs::file_size(body, ec);
+    same = !ec && have == meta.gz_size;
+  }
+  if (same) {
+    res.kept.push_back(body.string());
+    if (o.progress) *o.progress << "unchanged (META " << meta.last_modified << "): " << f.url << "\n" << std::flush;
+    return;
+  }
+  ThrowIfCancelled(o.cancel);
+  DownloadFile(f.url, part, o.limits, o.progress, o.cancel);
+  res.urls.push_back(f.url);
+  ScopedFile part_guard(part);
+  if (!VerifyAgainstMeta(part, meta, err))
+    throw Error(kExitInputRejected, f.url + ": does not match " + f.meta_url + ": " + err + "; database not replaced");
+  // Body first, then its META: a crash between the two leaves an old META, so the body is fetched again.
+  fs::rename(part, body, ec);
+  if (ec) throw IoError(body.string(), "cannot replace: " + ec.message());
+  part_guard.Release();
+  fs::rename(meta_new, meta_file, ec);
+  if (ec) throw IoError(meta_file, "cannot replace: " + ec.message());
+  meta_guard.Release();
+}
+
 const std::vector<std::string>& AlpineBranches() {
   static const std::vector<std::string> v(std::begin(kAlpineBranches), std::end(kAlpineBranches));
   return v;
@@ -214,9 +285,18 @@ const std::vector<FeedUrl>& LiveFeeds() {
       std::string file = line.file, url = line.url;
       if (url.find("{branch}") != std::string::npos || file.find("{branch}") != std::string::npos) {
         for (const auto& b : AlpineBranches())
-          out.push_back({line.group, line.source, ReplaceAll(file, "{branch}", b), ReplaceAll(url, "{branch}", b)});
+          out.push_back({line.group, line.source, ReplaceAll(file, "{branch}", b), ReplaceAll(url, "{branch}", b), "", ""});
+      } else if (url.find("{year}") != std::string::npos) {
+        std::vector<std::string> years;
+        for (int y = kNvdFirstYear[0]; y <= CurrentYear(); ++y) years.push_back(std::to_string(y));
+        years.push_back("modified");
+        for (const auto& y : years) {
+          FeedUrl f{line.group, line.source, ReplaceAll(file, "{year}", y), ReplaceAll(url, "{year}", y), "", y};
+          if (EndsWith(f.url, ".json.gz")) f.meta_url = f.url.substr(0, f.url.size() - 8) + ".meta";
+          out.push_back(std::move(f));
+        }
       } else {
-        out.push_back({line.group, line.source, file, url});
+        out.push_back({line.group, line.source, file, url, "", ""});
       }
     }
     return out;
@@ -334,6 +414,123 @@ void DownloadFile(const std::string& url, const std::string& file, const Downloa
   guard.Release();
 }
 
+bool ParseNvdMeta(std::string_view text, NvdMeta& meta, std::string& error) {
+  meta = {};
+  bool have_size = false, have_gz = false;
+  auto number = [](const std::string& v, uint64_t& out) {
+    if (v.empty() || v.size() > 19 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    out = std::stoull(v);
+    return true;
+  };
+  size_t lineno = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t nl = text.find('\n', pos);
+    std::string line = Trim(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    ++lineno;
+    if (line.empty()) continue;
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) return error = "line " + std::to_string(lineno) + ": not key:value", false;
+    std::string key = Trim(line.substr(0, colon)), value = Trim(line.substr(colon + 1));
+    if (key == "lastModifiedDate") {
+      meta.last_modified = value;
+    } else if (key == "size") {
+      if (!number(value, meta.size)) return error = "line " + std::to_string(lineno) + ": size is not a number", false;
+      have_size = true;
+    } else if (key == "gzSize") {
+      if (!number(value, meta.gz_size)) return error = "line " + std::to_string(lineno) + ": gzSize is not a number", false;
+      have_gz = true;
+    } else if (key == "sha256") {
+      meta.sha256 = Lower(value);
+      if (meta.sha256.size() != 64 ||
+          !std::all_of(meta.sha256.begin(), meta.sha256.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+        return error = "line " + std::to_string(lineno) + ": sha256 is not 64 hex digits", false;
+    }
+  }
+  if (meta.last_modified.empty() || !have_size || !have_gz || meta.sha256.empty())
+    return error = "not an NVD META file (lastModifiedDate, size, gzSize and sha256 expected)", false;
+  return true;
+}
+
+bool VerifyAgainstMeta(const std::string& gz, const NvdMeta& meta, std::string& error) {
+  std::error_code ec;
+  uint64_t on_disk = fs::file_size(gz, ec);
+  if (ec) return error = ec.message(), false;
+  if (on_disk != meta.gz_size)
+    return error = std::to_string(on_disk) + " bytes, its META says gzSize " + std::to_string(meta.gz_size), false;
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(gz.c_str(), "rb"), std::fclose);
+  if (!f) return error = std::string("cannot open: ") + std::strerror(errno), false;
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return error = "cannot initialize zlib", false;
+  std::unique_ptr<z_stream, int (*)(z_stream*)> zguard(&z, inflateEnd);
+  Sha256 hash;
+  uint64_t size = 0;
+  std::vector<unsigned char> in(1 << 16), out(1 << 16);
+  bool ended = false;
+  for (;;) {
+    if (z.avail_in == 0) {
+      size_t n = std::fread(in.data(), 1, in.size(), f.get());
+      if (n == 0) break;
+      z.next_in = in.data();
+      z.avail_in = uInt(n);
+    }
+    z.next_out = out.data();
+    z.avail_out = uInt(out.size());
+    int rc = inflate(&z, Z_NO_FLUSH);
+    size_t n = out.size() - z.avail_out;
+    hash.Update(out.data(), n);
+    size += n;
+    if (size > meta.size) return error = "decompresses to more than its META's size " + std::to_string(meta.size), false;
+    if (rc == Z_STREAM_END) {
+      ended = true;
+      if (z.avail_in == 0) {
+        int c = std::fgetc(f.get());
+        if (c == EOF) break;
+        std::ungetc(c, f.get());
+      }
+      inflateReset(&z);  // a further gzip member
+      ended = false;
+      continue;
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR)
+      return error = std::string("corrupt gzip data") + (z.msg ? std::string(" (") + z.msg + ")" : ""), false;
+  }
+  if (!ended) return error = "truncated gzip data", false;
+  if (size != meta.size)
+    return error = "decompresses to " + std::to_string(size) + " bytes, its META says size " + std::to_string(meta.size), false;
+  std::string digest = hash.Digest().substr(7);  // "sha256:" prefix
+  if (digest != meta.sha256) return error = "sha256 " + digest + " of the decompressed JSON, its META says " + meta.sha256, false;
+  return true;
+}
+
+std::vector<FeedUrl> FilterNvdYears(std::vector<FeedUrl> feeds, const std::string& years) {
+  if (Trim(years).empty()) return feeds;
+  std::set<std::string> wanted;
+  std::stringstream ss(years);
+  auto bad = [&](const std::string& what) {
+    return UsageError("db update: --nvd-years: '" + what + "' is not a year or a range of years (2019, 2018-2020)");
+  };
+  auto year = [&](const std::string& t) {
+    if (t.size() != 4 || !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) throw bad(t);
+    return std::stoi(t);
+  };
+  for (std::string tok; std::getline(ss, tok, ',');) {
+    std::string t = Trim(tok);
+    if (t.empty()) continue;
+    size_t dash = t.find('-');
+    int lo = year(Trim(t.substr(0, dash))), hi = dash == std::string::npos ? lo : year(Trim(t.substr(dash + 1)));
+    if (hi < lo) throw bad(t);
+    for (int y = lo; y <= hi; ++y) wanted.insert(std::to_string(y));
+  }
+  std::vector<FeedUrl> out;
+  for (auto& f : feeds)
+    if (f.year.empty() || f.year == "modified" || wanted.count(f.year)) out.push_back(std::move(f));
+  return out;
+}
+
+std::string FeedCacheDirectory(const std::string& db) { return db + ".feeds"; }
+
 int RemoveStaleUpdateFiles(const std::string& db, const std::string& temp_dir) {
   int removed = 0;
   std::error_code ec;
@@ -370,9 +567,14 @@ UpdateResult UpdateDatabase(const UpdateOptions& o) {
     throw UsageError("db update: --feeds selects downloads; with --offline-mirror, the mirror's content is built");
   std::vector<FeedUrl> feeds;
   if (!offline) {
-    feeds = SelectFeeds(o.feeds);
+    feeds = FilterNvdYears(SelectFeeds(o.feeds), o.nvd_years);
     for (auto& f : feeds)
-      if (!o.base_url.empty()) f.url = RebaseUrl(f.url, o.base_url);
+      if (!o.base_url.empty()) {
+        f.url = RebaseUrl(f.url, o.base_url);
+        if (!f.meta_url.empty()) f.meta_url = RebaseUrl(f.meta_url, o.base_url);
+      }
+  } else if (!o.nvd_years.empty()) {
+    throw UsageError("db update: --nvd-years selects downloads; with --offline-mirror, the mirror's content is built");
   }
 
   fs::path target(res.db);
@@ -388,6 +590,8 @@ UpdateResult UpdateDatabase(const UpdateOptions& o) {
   // 1. The input directory: downloads into a fresh temporary directory, or the offline mirror.
   std::unique_ptr<ScopedDir> download_dir;
   std::string from;
+  const std::string cache_dir = FeedCacheDirectory(res.db);
+  std::map<std::string, std::string> cached_sources;  // source name -> its directory in the cache
   std::set<std::string> required;
   std::map<std::string, std::string> origin_of;
   if (offline) {
@@ -397,13 +601,21 @@ UpdateResult UpdateDatabase(const UpdateOptions& o) {
       origin_of[in.name] = in.path;
     }
     if (required.empty())
-      throw IoError(from, "no advisory feed found (expected alpine-secdb/, debian-tracker/, osv-*/, rustsec/, kev/ or nvd/)");
+      throw IoError(from, "no advisory feed found (expected alpine-secdb/, debian-tracker/, osv-*/, rustsec/, kev/, nvd/ or epss/)");
   } else {
     std::string templ = (fs::path(temp_root) / ("customs-update-" + std::to_string(::getpid()) + "-XXXXXX")).string();
     if (!::mkdtemp(templ.data())) throw IoError(temp_root, std::string("cannot create a temporary directory: ") + std::strerror(errno));
     download_dir = std::make_unique<ScopedDir>(templ);
     from = templ;
     for (const auto& f : feeds) {
+      if (!f.meta_url.empty()) {
+        FetchGuarded(f, cache_dir, o, res);
+        required.insert(f.source);
+        auto& origin = origin_of[f.source];
+        origin += (origin.empty() ? "" : ", ") + f.url;
+        cached_sources[f.source] = (fs::path(cache_dir) / fs::path(f.file).parent_path()).string();
+        continue;
+      }
       fs::path dest = fs::path(from) / f.file;
       fs::create_directories(dest.parent_path(), ec);
       if (ec) throw IoError(dest.parent_path().string(), "cannot create directory: " + ec.message());
@@ -425,6 +637,13 @@ UpdateResult UpdateDatabase(const UpdateOptions& o) {
   b.output = staged;
   b.out = nullptr;
   b.err = o.err;
+  for (const auto& [name, dir] : cached_sources) {
+    const FeedUrl* line = nullptr;
+    for (const auto& f : feeds)
+      if (f.source == name) line = &f;
+    const Feed* feed = FeedForSource(name);
+    if (line && feed) b.extra_sources.push_back({name, feed->id, dir});
+  }
   ThrowIfCancelled(o.cancel);
   res.build = BuildDatabase(b);
   ThrowIfCancelled(o.cancel);

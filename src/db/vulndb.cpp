@@ -93,7 +93,7 @@ std::unique_ptr<VulnDB> VulnDB::Open(const std::string& path) {
   return db;
 }
 
-DbInfo VulnDB::Info() const {
+DbInfo VulnDB::Info(bool with_stats) const {
   DbInfo info;
   info.path = path_;
   {
@@ -108,7 +108,7 @@ DbInfo VulnDB::Info() const {
   {
     Statement st(*c_, "SELECT name, format, records, skipped, snapshot, input FROM sources ORDER BY name");
     while (st.Step())
-      info.sources.push_back({st.Text(0), st.Text(1), st.Text(4), st.Text(5), st.Int(2), st.Int(3)});
+      info.sources.push_back({st.Text(0), st.Text(1), st.Text(4), st.Text(5), st.Int(2), st.Int(3), ""});
   }
   auto count = [&](const char* sql) {
     Statement st(*c_, sql);
@@ -119,6 +119,48 @@ DbInfo VulnDB::Info() const {
   info.kev = count("SELECT count(*) FROM kev");
   info.nvd = count("SELECT count(*) FROM nvd");
   info.epss = count("SELECT count(*) FROM epss");
+  if (!with_stats) return info;
+  std::map<std::string, std::string> newest;
+  {
+    Statement st(*c_,
+                 "SELECT source, max(d) FROM ("
+                 " SELECT f.source AS source, max(ifnull(a.modified, ''), ifnull(a.published, '')) AS d"
+                 "  FROM affected f JOIN advisories a ON a.id = f.advisory_id"
+                 " UNION ALL SELECT source, max(ifnull(modified, ''), ifnull(published, '')) FROM advisories"
+                 ") GROUP BY source");
+    while (st.Step()) newest[st.Text(0)] = st.Text(1);
+  }
+  auto text = [&](const char* sql) {
+    Statement st(*c_, sql);
+    return st.Step() ? st.Text(0) : std::string();
+  };
+  const std::string nvd_newest = text("SELECT max(max(ifnull(modified, ''), ifnull(published, ''))) FROM nvd");
+  const std::string kev_newest = text("SELECT max(date_added) FROM kev");
+  for (auto& s : info.sources) {
+    if (s.format == "nvd")
+      s.newest = nvd_newest;
+    else if (s.format == "kev")
+      s.newest = kev_newest;
+    else if (s.format == "epss")
+      s.newest = s.snapshot;
+    else if (auto it = newest.find(s.name); it != newest.end())
+      s.newest = it->second;
+  }
+  {
+    Statement st(*c_,
+                 "WITH ids(cve) AS (SELECT id FROM advisories WHERE id LIKE 'CVE-%'"
+                 "                  UNION SELECT alias FROM aliases WHERE alias LIKE 'CVE-%')"
+                 " SELECT count(*),"
+                 "  ifnull(sum(EXISTS (SELECT 1 FROM cvss c WHERE c.vuln_id = ids.cve"
+                 "                     AND (c.source = 'nvd' OR c.source LIKE 'nvd:%'))), 0),"
+                 "  ifnull(sum(EXISTS (SELECT 1 FROM epss e WHERE e.cve = ids.cve)), 0)"
+                 " FROM ids");
+    if (st.Step()) {
+      info.cve_ids = st.Int(0);
+      info.cve_ids_nvd_rated = st.Int(1);
+      info.cve_ids_epss_scored = st.Int(2);
+    }
+  }
   return info;
 }
 

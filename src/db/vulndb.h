@@ -19,6 +19,10 @@ struct SourceInfo {
   std::string name, format, snapshot, input;
   int64_t records = 0;
   int64_t skipped = 0;
+  // Filled by Info(true) only. The newest record date: of the advisories the source gave (the
+  // greater of modified and published, the advisory's own or of an advisory it added packages to),
+  // NVD: of its CVE records, KEV: the latest dateAdded, EPSS: the score date; "" when none is dated.
+  std::string newest;
 };
 
 struct DbInfo {
@@ -32,6 +36,12 @@ struct DbInfo {
   int64_t kev = 0;
   int64_t nvd = 0;   // CVEs with an NVD record
   int64_t epss = 0;  // CVEs with an EPSS score
+  // Coverage, filled by Info(true) only: the CVE ids of the database (advisory ids and aliases that
+  // are CVE-...), how many of them have an NVD CVSS vector (NVD's own or a CNA's, as NVD lists
+  // them), and how many an EPSS score.
+  int64_t cve_ids = 0;
+  int64_t cve_ids_nvd_rated = 0;
+  int64_t cve_ids_epss_scored = 0;
 };
 
 struct KevInfo {
@@ -66,7 +76,9 @@ class VulnDB {
   static std::unique_ptr<VulnDB> Open(const std::string& path);
   ~VulnDB();
 
-  DbInfo Info() const;
+  // `with_stats`: also each source's newest record date and the NVD/EPSS coverage (scans the
+  // tables: for `db info`, not for the matcher).
+  DbInfo Info(bool with_stats = false) const;
   // Everything recorded for `package` in `ecosystem` (normalized like the builder: "Debian:11",
   // "debian:11", "debian:bullseye" are one key; PyPI names PEP 503). Ordered by advisory id.
   std::vector<Affected> Affecting(const std::string& ecosystem, const std::string& package) const;

@@ -5,6 +5,10 @@
 // unchanged), a file is missing (404) or garbage (check fails: exit 3), the update is SIGKILLed in the
 // middle of a slow download (database unchanged, nothing left next to it), and `--offline-mirror`
 // builds from the shared data.
+// NVD and EPSS (DbUpdateE2e.NvdAndEpss...): the shared NVD sample (real NVD API 2.0 records) gzipped
+// as the 2019 yearly feed with a META file computed here, an empty but valid `modified` feed, an EPSS
+// CSV in FIRST's daily layout and the shared Go OSV records as Go/all.zip; the server's request log
+// counts what each update downloads.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -20,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/update.h"
+#include "db/vulndb.h"
 #include "support/fixtures.h"
 
 extern char** environ;
@@ -314,6 +320,199 @@ TEST(DbUpdateE2e, DownloadsFromAMirrorAndFailsWithoutTouchingTheDatabase) {
   EXPECT_EQ(info2.exit_code, 0) << info2.Describe();
 }
 
+const char* kNvdDir = "/feeds/json/cve/2.0/";
+
+// NVD's META layout (https://nvd.nist.gov/vuln/data-feeds): CRLF lines, uppercase sha256 of the JSON.
+std::string NvdMeta(const std::string& json, const std::string& gz, const std::string& modified) {
+  std::string sha = ct::Sha256Hex(json);
+  for (auto& c : sha) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return "lastModifiedDate:" + modified + "\r\nsize:" + std::to_string(json.size()) + "\r\nzipSize:0\r\ngzSize:" +
+         std::to_string(gz.size()) + "\r\nsha256:" + sha + "\r\n";
+}
+
+void ServeNvdFeed(const std::string& mirror, const std::string& name, const std::string& json, const std::string& modified) {
+  const std::string gz = ct::Compress(json, ct::Compression::kGzip);
+  ct::WriteFile(mirror + kNvdDir + "nvdcve-2.0-" + name + ".json.gz", gz);
+  ct::WriteFile(mirror + kNvdDir + "nvdcve-2.0-" + name + ".meta", NvdMeta(json, gz, modified));
+}
+
+std::string EmptyNvdPage(const std::string& ts) {
+  return R"({"resultsPerPage":0,"startIndex":0,"totalResults":0,"format":"NVD_CVE","version":"2.0","timestamp":")" + ts +
+         R"(","vulnerabilities":[]})";
+}
+
+// Rows in the layout of FIRST's epss_scores-YYYY-MM-DD.csv.gz (https://www.first.org/epss/data_stats);
+// the values are this test's.
+const char* kEpss =
+    "#model_version:v2025.03.14,score_date:2026-12-01T00:00:00Z\n"
+    "cve,epss,percentile\n"
+    "CVE-2019-14697,0.04277,0.88519\n"
+    "CVE-2021-44228,0.94358,0.99957\n";
+
+// The NVD, EPSS and CVSS rows (the sources table names the temporary download directory, which
+// differs from update to update).
+std::string IntelRows(const std::string& db) {
+  auto r = ct::Run({"sqlite3", db,
+                    "SELECT * FROM nvd ORDER BY cve; SELECT * FROM epss ORDER BY cve; "
+                    "SELECT * FROM cvss ORDER BY vuln_id, source, type, vector;"});
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  return r.out;
+}
+
+// How many requests for `path` the http.server log shows.
+int Requests(const std::string& log, const std::string& path) {
+  const std::string needle = "\"GET " + path + " HTTP/";
+  int n = 0;
+  for (size_t pos = 0; (pos = log.find(needle, pos)) != std::string::npos; pos += needle.size()) ++n;
+  return n;
+}
+
+TEST(DbUpdateE2e, NvdAndEpssAreDownloadedAndNvdOnlyWhenItsMetaChanged) {
+  ct::TempDir d;
+  const std::string mirror = d / "mirror";
+  const std::string sample = ct::ReadFile(ct::SharedDir() + "/vulndata/nvd/nvd-sample.json");
+  ServeNvdFeed(mirror, "2019", sample, "2026-12-07T03:00:01-05:00");
+  ServeNvdFeed(mirror, "modified", EmptyNvdPage("2026-12-07T00:00:00.000"), "2026-12-07T03:00:02-05:00");
+  ct::WriteFile(mirror + "/epss_scores-current.csv.gz", ct::Compress(kEpss, ct::Compression::kGzip));
+  fs::create_directories(mirror + "/Go");
+  auto z = ct::Run({"zip", "-q", "-r", "-j", mirror + "/Go/all.zip", ct::SharedDir() + "/vulndata/osv-go"});
+  ASSERT_EQ(z.exit_code, 0) << z.Describe();
+  fs::create_directories(d / "tmp");
+  MirrorServer server(mirror, d / "server.log");
+  ASSERT_TRUE(server.Up()) << ct::ReadFile(d / "server.log");
+
+  ct::RunOptions opts;
+  opts.env = {"TMPDIR=" + (d / "tmp"), "CUSTOMS_FIXED_TIME=1700000000"};
+  const std::string db = d / "db/customs.db";
+  const std::vector<std::string> update = {"db",    "update", "--db", db, "--base-url", server.Url(), "--feeds",
+                                           "nvd,epss,osv-go", "--nvd-years", "2019"};
+  auto first = ct::RunCustoms(update, opts);
+  ASSERT_EQ(first.exit_code, 0) << first.Describe() << first.out;
+  const std::string y2019 = std::string(kNvdDir) + "nvdcve-2.0-2019", modified = std::string(kNvdDir) + "nvdcve-2.0-modified";
+  std::string log = ct::ReadFile(d / "server.log");
+  EXPECT_EQ(Requests(log, y2019 + ".meta"), 1) << log;
+  EXPECT_EQ(Requests(log, y2019 + ".json.gz"), 1) << log;
+  EXPECT_EQ(Requests(log, modified + ".json.gz"), 1) << log;
+  EXPECT_EQ(Requests(log, "/epss_scores-current.csv.gz"), 1) << log;
+  EXPECT_EQ(Requests(log, std::string(kNvdDir) + "nvdcve-2.0-2018.meta"), 0) << "--nvd-years 2019";
+  // The cache beside the database holds each body with the META it was verified against.
+  EXPECT_TRUE(ct::PathExists(d / "db/customs.db.feeds/nvd/nvdcve-2.0-2019.json.gz"));
+  EXPECT_EQ(ct::ReadFile(d / "db/customs.db.feeds/nvd/nvdcve-2.0-2019.meta"), ct::ReadFile(mirror + kNvdDir + "nvdcve-2.0-2019.meta"));
+
+  {
+    auto vdb = customs::db::VulnDB::Open(db);
+    auto adv = vdb->Advisory("CVE-2019-14697", false);
+    ASSERT_TRUE(adv);
+    EXPECT_NE(adv->nvd_description.find("musl libc through 1.1.23"), std::string::npos) << adv->nvd_description;
+    bool critical = false;
+    for (const auto& v : adv->cvss) critical = critical || v.vector == "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+    EXPECT_TRUE(critical) << "NVD's CVSS 3.1 vector (9.8) of the sample";
+    ASSERT_TRUE(adv->epss);
+    EXPECT_DOUBLE_EQ(adv->epss->score, 0.04277);
+    auto info = vdb->Info();
+    EXPECT_EQ(info.nvd, 318);
+    EXPECT_EQ(info.epss, 2);
+  }
+  auto info = ct::RunCustoms({"db", "info", "--db", db});
+  ASSERT_EQ(info.exit_code, 0) << info.Describe();
+  for (const char* source : {"nvd", "epss", "osv-go"}) EXPECT_NE(info.out.find(source), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("2026-12-01T00:00:00Z"), std::string::npos) << "EPSS score date\n" << info.out;
+  // db info's coverage, computed here from the served files: the CVE ids of the Go records (ids and
+  // aliases) and which of them the NVD sample rates (a CVSS vector) / the EPSS CSV scores.
+  {
+    std::set<std::string> ids, rated, scored = {"CVE-2019-14697", "CVE-2021-44228"};
+    for (const auto& e : fs::directory_iterator(ct::SharedDir() + "/vulndata/osv-go")) {
+      auto j = nlohmann::json::parse(ct::ReadFile(e.path().string()));
+      if (j.value("id", "").rfind("CVE-", 0) == 0) ids.insert(j["id"].get<std::string>());
+      for (const auto& a : j.value("aliases", nlohmann::json::array()))
+        if (a.get<std::string>().rfind("CVE-", 0) == 0) ids.insert(a.get<std::string>());
+    }
+    const nlohmann::json sample_doc = nlohmann::json::parse(sample);
+    for (const auto& v : sample_doc["vulnerabilities"]) {
+      bool vector = false;
+      const nlohmann::json metrics = v["cve"].value("metrics", nlohmann::json::object());
+      for (auto it = metrics.begin(); it != metrics.end(); ++it)
+        for (const auto& m : it.value()) vector = vector || (m.contains("cvssData") && m["cvssData"].contains("vectorString"));
+      if (vector) rated.insert(v["cve"]["id"].get<std::string>());
+    }
+    size_t n_rated = 0, n_scored = 0;
+    for (const auto& id : ids) n_rated += rated.count(id), n_scored += scored.count(id);
+    auto js = ct::RunCustoms({"db", "info", "--db", db, "-f", "json"});
+    ASSERT_EQ(js.exit_code, 0) << js.Describe();
+    auto j = nlohmann::json::parse(js.out);
+    EXPECT_EQ(j["cveIds"]["total"], ids.size());
+    EXPECT_EQ(j["cveIds"]["nvdRated"], n_rated);
+    EXPECT_EQ(j["cveIds"]["epssScored"], n_scored);
+    EXPECT_GT(n_rated, 0u);
+    for (const auto& src : j["sources"])
+      if (src["name"] == "nvd") EXPECT_DOUBLE_EQ(src["coverage"].get<double>(), double(n_rated) / double(ids.size()));
+  }
+  const std::string before = IntelRows(db);
+  ASSERT_NE(before.find("CVE-2019-14697"), std::string::npos);
+
+  // Unchanged METAs: no NVD body is downloaded again, the database is rebuilt from the cache.
+  auto second = ct::RunCustoms(update, opts);
+  ASSERT_EQ(second.exit_code, 0) << second.Describe();
+  log = ct::ReadFile(d / "server.log");
+  EXPECT_EQ(Requests(log, y2019 + ".meta"), 2) << log;
+  EXPECT_EQ(Requests(log, modified + ".meta"), 2) << log;
+  EXPECT_EQ(Requests(log, y2019 + ".json.gz"), 1) << log;
+  EXPECT_EQ(Requests(log, modified + ".json.gz"), 1) << log;
+  EXPECT_NE(second.err.find("unchanged (META"), std::string::npos) << second.err;
+  EXPECT_EQ(IntelRows(db), before);
+
+  // The modified feed changes (a newer record of CVE-2019-14697): only its body is fetched, and its
+  // record replaces the yearly one.
+  nlohmann::json page = nlohmann::json::parse(sample);
+  nlohmann::json newer;
+  for (const auto& v : page["vulnerabilities"])
+    if (v["cve"]["id"] == "CVE-2019-14697") newer = v;
+  ASSERT_FALSE(newer.is_null());
+  newer["cve"]["lastModified"] = "2026-12-08T00:00:00.000";
+  newer["cve"]["descriptions"] = nlohmann::json::array({{{"lang", "en"}, {"value", "musl: changed in the modified feed"}}});
+  nlohmann::json mod = nlohmann::json::parse(EmptyNvdPage("2026-12-08T00:00:00.000"));
+  mod["vulnerabilities"].push_back(newer);
+  ServeNvdFeed(mirror, "modified", mod.dump(), "2026-12-08T03:00:02-05:00");
+  auto third = ct::RunCustoms(update, opts);
+  ASSERT_EQ(third.exit_code, 0) << third.Describe();
+  log = ct::ReadFile(d / "server.log");
+  EXPECT_EQ(Requests(log, y2019 + ".json.gz"), 1) << log;
+  EXPECT_EQ(Requests(log, modified + ".json.gz"), 2) << log;
+  {
+    auto vdb = customs::db::VulnDB::Open(db);
+    auto adv = vdb->Advisory("CVE-2019-14697", false);
+    ASSERT_TRUE(adv);
+    EXPECT_EQ(adv->nvd_description, "musl: changed in the modified feed");
+    size_t v31 = 0;
+    for (const auto& v : adv->cvss) v31 += v.vector.rfind("CVSS:3.1/", 0) == 0 && v.source == "nvd";
+    EXPECT_EQ(v31, 1u) << "the newer record replaces the old one; its vectors are not doubled";
+  }
+  const std::string good = Dump(db);
+
+  // A body that does not match its META (served truncated): exit 3, database and cache unchanged.
+  const std::string modgz = ct::ReadFile(mirror + kNvdDir + "nvdcve-2.0-modified.json.gz");
+  ServeNvdFeed(mirror, "modified", EmptyNvdPage("2026-12-09T00:00:00.000"), "2026-12-09T03:00:02-05:00");
+  const std::string newgz = ct::ReadFile(mirror + kNvdDir + "nvdcve-2.0-modified.json.gz");
+  ct::WriteFile(mirror + kNvdDir + "nvdcve-2.0-modified.json.gz", newgz.substr(0, newgz.size() - 10));
+  auto bad = ct::RunCustoms(update, opts);
+  EXPECT_EQ(bad.exit_code, 3) << bad.Describe();
+  EXPECT_NE(bad.err.find("nvdcve-2.0-modified.json.gz: does not match"), std::string::npos) << bad.err;
+  EXPECT_EQ(Dump(db), good);
+  EXPECT_EQ(ct::ReadFile(d / "db/customs.db.feeds/nvd/nvdcve-2.0-modified.json.gz"), modgz);
+
+  // A feed that yields nothing (EPSS rate-limit page): exit 3, the database stays.
+  ServeNvdFeed(mirror, "modified", mod.dump(), "2026-12-08T03:00:02-05:00");
+  ct::WriteFile(mirror + "/epss_scores-current.csv.gz", "<html>Too many requests</html>");
+  auto empty = ct::RunCustoms(update, opts);
+  EXPECT_EQ(empty.exit_code, 3) << empty.Describe();
+  EXPECT_NE(empty.err.find("epss"), std::string::npos) << empty.err;
+  EXPECT_NE(empty.err.find("no records"), std::string::npos) << empty.err;
+  EXPECT_EQ(Dump(db), good);
+  std::vector<std::string> left = Names(d / "db");
+  EXPECT_EQ(left, (std::vector<std::string>{"customs.db", "customs.db.feeds"}));
+  EXPECT_TRUE(Names(d / "tmp").empty());
+}
+
 TEST(DbUpdateE2e, KilledMidDownloadLeavesTheOldDatabase) {
   ct::TempDir d;
   fs::create_directories(d / "tmp");
@@ -396,9 +595,11 @@ TEST(DbUpdateE2e, OfflineMirrorBuildsTheSharedVulndata) {
 
 TEST(DbUpdateE2e, UsageErrors) {
   ct::TempDir d;
-  auto bad_feed = ct::RunCustoms({"db", "update", "--db", d / "x.db", "--feeds", "kev,nvd"});
+  auto bad_feed = ct::RunCustoms({"db", "update", "--db", d / "x.db", "--feeds", "kev,nvdx"});
   EXPECT_EQ(bad_feed.exit_code, 2) << bad_feed.Describe();
-  EXPECT_NE(bad_feed.err.find("nvd"), std::string::npos) << bad_feed.err;
+  EXPECT_NE(bad_feed.err.find("nvdx"), std::string::npos) << bad_feed.err;
+  auto bad_years = ct::RunCustoms({"db", "update", "--db", d / "x.db", "--feeds", "nvd", "--nvd-years", "19"});
+  EXPECT_EQ(bad_years.exit_code, 2) << bad_years.Describe();
   auto bad_base = ct::RunCustoms({"db", "update", "--db", d / "x.db", "--base-url", "ftp://127.0.0.1"});
   EXPECT_EQ(bad_base.exit_code, 2) << bad_base.Describe();
   auto both = ct::RunCustoms(

@@ -13,11 +13,13 @@ struct VectorSink : customs::db::Sink {
   std::vector<customs::db::AdvisoryRecord> advisories;
   std::vector<customs::db::KevRecord> kev;
   std::vector<customs::db::NvdRecord> nvd;
+  std::vector<customs::db::EpssRecord> epss;
   std::vector<std::string> skipped;
   std::string snapshot;
   void Advisory(customs::db::AdvisoryRecord&& r) override { advisories.push_back(std::move(r)); }
   void Kev(customs::db::KevRecord&& r) override { kev.push_back(std::move(r)); }
   void Nvd(customs::db::NvdRecord&& r) override { nvd.push_back(std::move(r)); }
+  void Epss(customs::db::EpssRecord&& r) override { epss.push_back(std::move(r)); }
   void Skip(const std::string& where, const std::string& reason) override { skipped.push_back(where + ": " + reason); }
   void Snapshot(const std::string& d) override { snapshot = d; }
 

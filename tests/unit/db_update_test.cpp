@@ -49,9 +49,12 @@ TEST(DbUpdateTable, EveryLineIsAnHttpsUrlTheBuilderCanFind) {
   ASSERT_FALSE(feeds.empty());
   std::set<std::string> files, urls;
   const std::set<std::string> hosts = {"https://secdb.alpinelinux.org/", "https://security-tracker.debian.org/",
-                                       "https://osv-vulnerabilities.storage.googleapis.com/", "https://www.cisa.gov/"};
+                                       "https://osv-vulnerabilities.storage.googleapis.com/", "https://www.cisa.gov/",
+                                       "https://nvd.nist.gov/", "https://epss.empiricalsecurity.com/",
+                                       "https://packages.wolfi.dev/", "https://packages.cgr.dev/"};
   const std::map<std::string, std::string> feed_of_group = {
-      {"alpine", "alpine_secdb"}, {"debian", "debian_tracker"}, {"osv", "osv"}, {"kev", "kev"}};
+      {"alpine", "alpine_secdb"}, {"debian", "debian_tracker"}, {"osv", "osv"}, {"kev", "kev"},
+      {"nvd", "nvd"}, {"epss", "epss"}, {"wolfi", "alpine_secdb"}, {"chainguard", "alpine_secdb"}};
   for (const auto& f : feeds) {
     SCOPED_TRACE(f.url);
     EXPECT_TRUE(files.insert(f.file).second) << "duplicate file " << f.file;
@@ -61,6 +64,7 @@ TEST(DbUpdateTable, EveryLineIsAnHttpsUrlTheBuilderCanFind) {
     EXPECT_TRUE(known_host);
     EXPECT_EQ(f.url.find("{branch}"), std::string::npos);
     EXPECT_EQ(f.file.find("{branch}"), std::string::npos);
+    EXPECT_EQ(f.url.find("{year}"), std::string::npos);
     // The file lives in the source's directory, which the builder recognizes by name as the right feed.
     EXPECT_EQ(f.file.rfind(f.source + "/", 0), 0u) << f.file;
     ASSERT_TRUE(feed_of_group.count(f.group)) << f.group;
@@ -95,8 +99,13 @@ TEST(DbUpdateTable, CoversTheIssuesFeeds) {
   for (const auto& f : db::LiveFeeds()) urls.insert(f.url);
   EXPECT_TRUE(urls.count("https://security-tracker.debian.org/tracker/data/json"));
   EXPECT_TRUE(urls.count("https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"));
+  EXPECT_TRUE(urls.count("https://packages.wolfi.dev/os/security.json"));
+  EXPECT_TRUE(urls.count("https://packages.cgr.dev/chainguard/security.json"));
+  EXPECT_TRUE(urls.count("https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"));
+  EXPECT_TRUE(urls.count("https://nvd.nist.gov/feeds/json/cve/2.0/nvdcve-2.0-modified.json.gz"));
   for (const char* eco : {"Go", "PyPI", "npm", "crates.io", "Maven", "RubyGems", "Packagist", "NuGet", "Alpine",
-                          "Debian", "Ubuntu"})
+                          "Debian", "Ubuntu", "Red%20Hat", "AlmaLinux", "Rocky%20Linux", "SUSE", "openSUSE", "Wolfi",
+                          "Chainguard"})
     EXPECT_TRUE(urls.count(std::string("https://osv-vulnerabilities.storage.googleapis.com/") + eco + "/all.zip"))
         << eco;
 }
@@ -107,18 +116,18 @@ TEST(DbUpdateSelect, GroupsAndSourceNames) {
   ASSERT_EQ(kev.size(), 1u);
   EXPECT_EQ(kev[0].source, "kev");
   EXPECT_EQ(db::SelectFeeds("alpine").size(), 2 * db::AlpineBranches().size());
-  EXPECT_EQ(db::SelectFeeds("osv").size(), 11u);
+  EXPECT_EQ(db::SelectFeeds("osv").size(), 18u);
   auto some = db::SelectFeeds(" KEV , osv-go,debian");
   ASSERT_EQ(some.size(), 3u);  // table order: debian, osv-go, kev
   EXPECT_EQ(some[0].source, "debian-tracker");
   EXPECT_EQ(some[1].source, "osv-go");
   EXPECT_EQ(some[2].source, "kev");
   try {
-    db::SelectFeeds("kev,nvd");
+    db::SelectFeeds("kev,nvdx");
     FAIL() << "no error";
   } catch (const customs::Error& e) {
     EXPECT_EQ(e.code(), customs::kExitUsage);
-    EXPECT_NE(std::string(e.what()).find("'nvd'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'nvdx'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("osv-go"), std::string::npos) << e.what();
   }
 }

@@ -5,6 +5,10 @@
 // A secfixes key is the first version that carries the fix; key "0" means the package was never
 // affected (Alpine's convention). An entry may name several ids ("CVE-2017-8904 XSA-214": the first is
 // the advisory id, the rest aliases); "CVE 2018-16859" and "CVE_2019-2426" are read as CVE ids. Emits one advisory per (package, id, fixed version).
+// Wolfi and Chainguard publish the same format without distroversion (wolfictl's secdb: urlprefix,
+// apkurl, reponame, archs, packages; https://packages.wolfi.dev/os/security.json and
+// https://packages.cgr.dev/chainguard/security.json): rolling distributions, so their records get the
+// release-less ecosystem keys "wolfi" and "chainguard", told apart by the urlprefix host.
 #include <cctype>
 
 #include "db/feeds/docs.h"
@@ -54,11 +58,33 @@ void ParseDoc(const nlohmann::json& doc, const std::string& where, Sink& sink) {
     return;
   }
   std::string branch = Str(doc, "distroversion");
-  if (branch.empty()) {
-    sink.Skip(where, "no distroversion");
-    return;
+  std::string eco, purl_prefix, purl_suffix;
+  if (!branch.empty()) {
+    eco = NormalizeEcosystem("alpine:" + branch);
+    purl_prefix = "pkg:apk/alpine/";
+    purl_suffix = "?distro=alpine-" + (branch[0] == 'v' ? branch.substr(1) : branch);
+  } else {
+    const std::string prefix = Lower(Str(doc, "urlprefix"));
+    // "https://packages.wolfi.dev", "https://packages.cgr.dev" (host, optionally a path)
+    auto host_is = [&](const char* domain) {
+      size_t b = prefix.find("://");
+      std::string host = prefix.substr(b == std::string::npos ? 0 : b + 3);
+      host = host.substr(0, host.find('/'));
+      const std::string d = domain;
+      return host == d || EndsWith(host, "." + d);
+    };
+    if (host_is("wolfi.dev"))
+      eco = "wolfi";
+    else if (host_is("cgr.dev"))
+      eco = "chainguard";
+    if (eco.empty()) {
+      sink.Skip(where, prefix.empty() ? "no distroversion (and no urlprefix naming Wolfi or Chainguard)"
+                                      : "no distroversion, and urlprefix '" + prefix + "' is neither Wolfi nor Chainguard");
+      return;
+    }
+    purl_prefix = "pkg:apk/" + eco + "/";
+    purl_suffix = "?distro=" + eco;
   }
-  const std::string eco = NormalizeEcosystem("alpine:" + branch);
   const auto* packages = Child(doc, "packages");
   if (!packages) return;  // an empty branch
   if (!packages->is_array()) {
@@ -109,7 +135,7 @@ void ParseDoc(const nlohmann::json& doc, const std::string& where, Sink& sink) {
         Affected a;
         a.ecosystem = eco;
         a.package = name;
-        a.purl = "pkg:apk/alpine/" + name + "?distro=alpine-" + (branch[0] == 'v' ? branch.substr(1) : branch);
+        a.purl = purl_prefix + name + purl_suffix;
         std::string v = Trim(version);
         if (v == "0") {
           a.status = kStatusNotAffected;
@@ -147,10 +173,14 @@ void ParsePath(const std::filesystem::path& path, Sink& sink) {
   }
 }
 
-bool MatchesDirName(const std::string& n) { return StartsWith(Lower(n), "alpine-secdb") || Lower(n) == "secdb"; }
+bool MatchesDirName(const std::string& n) {
+  const std::string l = Lower(n);
+  return StartsWith(l, "alpine-secdb") || l == "secdb" || StartsWith(l, "wolfi-secdb") || StartsWith(l, "chainguard-secdb");
+}
 
 bool Sniff(const std::filesystem::path& file, std::string_view head) {
-  return head.find("distroversion") != std::string_view::npos && head.find("secfixes") != std::string_view::npos;
+  return (head.find("distroversion") != std::string_view::npos || head.find("\"urlprefix\"") != std::string_view::npos) &&
+         head.find("secfixes") != std::string_view::npos;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Shared parser helpers and the feed table (list.inc).
 #include <yaml-cpp/yaml.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -79,6 +80,68 @@ bool ReadWholeFile(const std::filesystem::path& path, std::string& out, std::str
   in.read(out.data(), std::streamsize(size));
   out.resize(size_t(in.gcount()));
   return true;
+}
+
+bool IsGzip(std::string_view data) {
+  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b;
+}
+
+bool Gunzip(std::string_view in, std::string& out, std::string& error, uint64_t max_bytes) {
+  out.clear();
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return error = "cannot initialize zlib", false;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  size_t fed = 0;
+  char buf[1 << 16];
+  bool ok = true, ended = false;
+  while (ok) {
+    if (z.avail_in == 0 && fed < in.size()) {
+      uInt chunk = uInt(std::min<size_t>(in.size() - fed, 1u << 30));
+      z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + fed));
+      z.avail_in = chunk;
+      fed += chunk;
+    }
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    int rc = inflate(&z, Z_NO_FLUSH);
+    size_t n = sizeof buf - z.avail_out;
+    if (out.size() + n > max_bytes) {
+      error = "decompressed size over the limit of " + std::to_string(max_bytes) + " bytes";
+      ok = false;
+      break;
+    }
+    out.append(buf, n);
+    if (rc == Z_STREAM_END) {
+      ended = true;
+      // Another member follows (concatenated gzip, as `cat a.gz b.gz` makes)?
+      if (z.avail_in == 0 && fed == in.size()) break;
+      if (z.avail_in >= 2 && z.next_in[0] == 0x1f && z.next_in[1] == 0x8b) {
+        inflateReset(&z);
+        ended = false;
+        continue;
+      }
+      break;  // trailing garbage after the last member is ignored, as gzip(1) warns and does
+    }
+    if (rc == Z_BUF_ERROR && z.avail_in == 0 && fed == in.size()) break;  // input ended mid-stream
+    if (rc != Z_OK) {
+      error = std::string("corrupt gzip data") + (z.msg ? std::string(" (") + z.msg + ")" : "");
+      ok = false;
+    }
+  }
+  inflateEnd(&z);
+  if (ok && !ended) error = "truncated gzip data", ok = false;
+  if (!ok) out.clear();
+  return ok;
+}
+
+bool ReadMaybeGzip(const std::filesystem::path& path, std::string& out, std::string& error, uint64_t max_bytes) {
+  std::string raw;
+  if (!ReadWholeFile(path, raw, error, max_bytes)) return false;
+  if (!IsGzip(raw)) {
+    out = std::move(raw);
+    return true;
+  }
+  return Gunzip(raw, out, error, max_bytes);
 }
 
 std::string Trim(std::string_view s) {

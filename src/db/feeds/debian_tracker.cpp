@@ -223,7 +223,14 @@ void ParseJson(std::string_view data, const std::string& name, Sink& sink) {
         a.package = pkg;
         a.purl = "pkg:deb/debian/" + pkg + "?arch=source&distro=" + release;
         std::string status = Str(r, "status"), fixed = Str(r, "fixed_version"), urgency = Str(r, "urgency");
-        if (urgency != "not yet assigned") a.severity = urgency;
+        // Debian's rating: urgency low, medium or high (a trailing "*" or "**" marks how it was
+        // set, not the rating). "not yet assigned", "unimportant" and "end-of-life" are no
+        // rating: severity stays empty (NVD then rates the CVE), the latter two become the note.
+        {
+          std::string u = Lower(Trim(urgency));
+          while (!u.empty() && u.back() == '*') u.pop_back();
+          if (u == "low" || u == "medium" || u == "high") a.severity = u;
+        }
         if (status == "resolved") {
           if (fixed == "0") {
             a.status = kStatusNotAffected;

@@ -55,6 +55,14 @@ std::vector<std::filesystem::path> ListFiles(const std::filesystem::path& path);
 // Reads a whole file; returns false (and sets `error`) on failure or when larger than `max_bytes`.
 bool ReadWholeFile(const std::filesystem::path& path, std::string& out, std::string& error,
                    uint64_t max_bytes = 256ull << 20);
+// True when `data` starts with the gzip magic (1f 8b).
+bool IsGzip(std::string_view data);
+// Decompresses gzip data (every member of a multi-member stream). False with `error` on corrupt or
+// truncated data ("truncated gzip data"), or when the output would exceed `max_bytes`.
+bool Gunzip(std::string_view in, std::string& out, std::string& error, uint64_t max_bytes = 4ull << 30);
+// ReadWholeFile, then Gunzip when the content is gzip (by magic); `max_bytes` bounds both sizes.
+bool ReadMaybeGzip(const std::filesystem::path& path, std::string& out, std::string& error,
+                   uint64_t max_bytes = 256ull << 20);
 std::string Trim(std::string_view s);
 bool EndsWith(std::string_view s, std::string_view suffix);
 bool StartsWith(std::string_view s, std::string_view prefix);

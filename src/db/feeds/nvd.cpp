@@ -4,7 +4,11 @@
 //      {source, type: Primary|Secondary, cvssData: {version, vectorString, baseScore}}]},
 //      weaknesses: [{description: [{lang, value: "CWE-79"}]}]}}]}
 // Used for enrichment only: CVSS vectors, CWE ids, the English description and dates per CVE. The
-// NVD JSON 2.0 data feeds (nvdcve-2.0-YYYY.json.gz, -modified) have the same shape.
+// NVD JSON 2.0 data feeds (https://nvd.nist.gov/vuln/data-feeds: nvdcve-2.0-YYYY.json.gz, -modified)
+// have the same shape; files ending .json.gz (or any gzip content) are decompressed. A vector that
+// cvss::Parse rejects is dropped and reported (file, record, metric); the record stays. The builder
+// keeps, per CVE, the record with the newest lastModified across all files.
+#include "cvss/cvss.h"
 #include "db/feeds/docs.h"
 #include "db/feeds/feed.h"
 
@@ -15,7 +19,15 @@ namespace {
 void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
   nlohmann::json doc;
   std::string err;
+  std::string plain;
+  if (IsGzip(data)) {
+    if (!Gunzip(data, plain, err, 1ull << 30)) return sink.Skip(name, err);
+    data = plain;
+  }
   if (!ParseDocument(data, false, doc, err, name)) return sink.Skip(name, err);
+  if (!doc.is_object()) return sink.Skip(name, "not an NVD CVE API 2.0 response (not a JSON object)");
+  if (std::string fmt = Str(doc, "format"); !fmt.empty() && fmt != "NVD_CVE")
+    return sink.Skip(name, "not an NVD CVE API 2.0 response (format '" + fmt + "', expected NVD_CVE)");
   const auto* vulns = Child(doc, "vulnerabilities");
   if (!vulns || !vulns->is_array()) return sink.Skip(name, "not an NVD CVE API 2.0 response (no vulnerabilities)");
   if (std::string ts = Str(doc, "timestamp"); !ts.empty()) sink.Snapshot(ts);
@@ -29,6 +41,7 @@ void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
       sink.Skip(where, "entry without cve.id");
       continue;
     }
+    const std::string rec_where = where + " (" + r.cve + ")";
     r.published = Str(*cve, "published");
     r.modified = Str(*cve, "lastModified");
     if (const auto* descs = Child(*cve, "descriptions"); descs && descs->is_array())
@@ -42,10 +55,17 @@ void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
       for (const auto& [key, type] : kinds) {
         const auto* list = Child(*metrics, key);
         if (!list || !list->is_array()) continue;
+        size_t mi = 0;
         for (const auto& m : *list) {
+          const std::string metric = std::string(key) + "[" + std::to_string(mi++) + "]";
           const auto* data = Child(m, "cvssData");
-          std::string vec = data ? Str(*data, "vectorString") : "";
+          std::string vec = data ? Trim(Str(*data, "vectorString")) : "";
           if (vec.empty()) continue;
+          std::string why;
+          if (!cvss::Parse(vec, &why)) {
+            sink.Skip(rec_where, metric + ": invalid CVSS vector '" + vec + "': " + why + " (vector dropped)");
+            continue;
+          }
           std::string src = Str(m, "type") == "Primary" || Str(m, "type").empty() ? "nvd" : "nvd:" + Str(m, "source");
           r.cvss.push_back({type, vec, src});
         }
@@ -67,7 +87,8 @@ void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
 
 void ParsePath(const std::filesystem::path& path, Sink& sink) {
   for (const auto& f : ListFiles(path)) {
-    if (!EndsWith(Lower(f.filename().string()), ".json")) continue;
+    const std::string n = Lower(f.filename().string());
+    if (!EndsWith(n, ".json") && !EndsWith(n, ".json.gz")) continue;
     std::string data, err;
     if (!ReadWholeFile(f, data, err, 1ull << 30)) {
       sink.Skip(f.string(), err);

@@ -4,7 +4,11 @@
 // severity[] (CVSS_V2/V3/V4), affected[] {package {ecosystem, name, purl}, severity[], ranges[] {type,
 // repo, events[] {introduced|fixed|last_affected|limit}}, versions[], database_specific.severity},
 // references[], database_specific.cwe_ids. Ecosystem names are normalized (schema.h): "Alpine:v3.18",
-// "Debian:11", "Ubuntu:22.04:LTS" map onto the distro keys the distro feeds use.
+// "Debian:11", "Ubuntu:22.04:LTS" map onto the distro keys the distro feeds use. A package's
+// Affected.severity is the distribution's own rating where the record gives one (DistroRating:
+// Ubuntu priority, Red Hat/AlmaLinux/Rocky errata severity), else its first CVSS vector, else
+// database_specific.severity (GHSA's word). severity[] entries that are not CVSS (type "Ubuntu")
+// never go into the CVSS list.
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -25,17 +29,51 @@ std::string Timestamp(const std::string& t) {
   return t;
 }
 
+// Distributions: an ECOSYSTEM range's fixed event is the distro's fixed version. `eco` is the raw
+// OSV name or the normalized key (either case).
 bool IsDistro(const std::string& eco) {
-  return StartsWith(eco, "alpine") || StartsWith(eco, "debian") || StartsWith(eco, "ubuntu");
+  static const char* const kPrefixes[] = {"alpine", "debian",    "ubuntu", "red hat", "redhat", "rhel",      "almalinux",
+                                          "rocky",  "suse",      "opensuse", "sles",  "wolfi",  "chainguard"};
+  const std::string l = Lower(eco);
+  for (const char* p : kPrefixes)
+    if (StartsWith(l, p)) return true;
+  return false;
 }
 
+// The CVSS entries of a severity[] list (CVSS_V2/V3/V4); other types are ratings, not vectors.
 void Severities(const nlohmann::json& j, std::vector<CvssVector>& out) {
   const auto* sev = Child(j, "severity");
   if (!sev || !sev->is_array()) return;
   for (const auto& s : *sev) {
     std::string type = Str(s, "type"), score = Str(s, "score");
-    if (!type.empty() && !score.empty()) out.push_back({type, score, ""});
+    if (StartsWith(type, "CVSS_") && !score.empty()) out.push_back({type, score, ""});
   }
+}
+
+// The distribution's own rating word for one affected package, lowercase, or "":
+//   Ubuntu   affected[].ecosystem_specific.ubuntu_priority (canonical/ubuntu-security-notices osv/),
+//            or a severity[] entry of type "Ubuntu" (OSV.dev's form): negligible, low, medium, high,
+//            critical;
+//   Red Hat, AlmaLinux, Rocky Linux: the errata severity that opens the summary ("Moderate: curl
+//            security update"): low, moderate, important, critical.
+std::string DistroRating(const nlohmann::json& record, const nlohmann::json& affected, const std::string& eco_raw) {
+  if (const auto* es = Child(affected, "ecosystem_specific"))
+    if (std::string p = Lower(Trim(Str(*es, "ubuntu_priority"))); !p.empty()) return p;
+  for (const nlohmann::json* j : {&affected, &record})
+    if (const auto* sev = Child(*j, "severity"); sev && sev->is_array())
+      for (const auto& e : *sev)
+        if (Str(e, "type") == "Ubuntu")
+          if (std::string p = Lower(Trim(Str(e, "score"))); !p.empty()) return p;
+  const std::string l = Lower(eco_raw);
+  if (StartsWith(l, "red hat") || StartsWith(l, "almalinux") || StartsWith(l, "rocky linux")) {
+    const std::string summary = Trim(Str(record, "summary"));
+    size_t colon = summary.find(':');
+    if (colon != std::string::npos) {
+      std::string word = Lower(Trim(summary.substr(0, colon)));
+      if (word == "low" || word == "moderate" || word == "important" || word == "critical") return word;
+    }
+  }
+  return "";
 }
 
 // Returns false with `error` on a record that violates the schema in a way we cannot use.
@@ -98,7 +136,8 @@ bool ParseRecord(const nlohmann::json& j, AdvisoryRecord& rec, std::string& erro
     SortUnique(a.versions);
     std::vector<CvssVector> asev;
     Severities(aj, asev);
-    if (!asev.empty()) a.severity = asev.front().vector;
+    a.severity = DistroRating(j, aj, eco_raw);
+    if (a.severity.empty() && !asev.empty()) a.severity = asev.front().vector;
     for (auto& s : asev) rec.cvss.push_back(std::move(s));
     if (a.severity.empty())
       if (const auto* ds = Child(aj, "database_specific")) a.severity = Str(*ds, "severity");
@@ -110,7 +149,7 @@ bool ParseRecord(const nlohmann::json& j, AdvisoryRecord& rec, std::string& erro
       for (const auto& e : r.events)
         if (e.kind == "fixed") {
           fixed = true;
-          if (IsDistro(a.ecosystem) && r.type == "ECOSYSTEM") a.fixed_version = e.version;
+          if ((IsDistro(a.ecosystem) || IsDistro(eco_raw)) && r.type == "ECOSYSTEM") a.fixed_version = e.version;
         }
     a.status = fixed ? kStatusFixed : kStatusUnfixed;
     if (a.ranges.empty() && a.versions.empty()) a.status = kStatusUnfixed;  // all versions
