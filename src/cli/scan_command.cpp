@@ -101,7 +101,10 @@ struct CommonFlags {
   int exit_code = 0;
   bool ignore_unfixed = false, show_suppressed = false;
   std::vector<std::string> ignore_files, vex_files;
-  std::optional<int> max_critical, max_high, max_total;
+  std::optional<int> max_critical, max_high, max_total, max_kev;
+  std::optional<std::string> min_epss;
+  bool kev_only = false;
+  std::string sort = "severity";
   std::string output;
   bool quiet = false;
   bool debug = false;
@@ -154,6 +157,11 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& f) {
   cmd->add_option("--max-critical", f.max_critical, "fail when more than N CRITICAL vulnerabilities remain");
   cmd->add_option("--max-high", f.max_high, "fail when more than N HIGH vulnerabilities remain");
   cmd->add_option("--max-total", f.max_total, "fail when more than N vulnerabilities remain");
+  cmd->add_option("--max-kev", f.max_kev, "fail when more than N vulnerabilities listed in CISA KEV remain");
+  cmd->add_option("--min-epss", f.min_epss, "leave out vulnerabilities whose EPSS probability is below P (0..1) or "
+                                            "unknown; KEV-listed ones stay");
+  cmd->add_flag("--kev-only", f.kev_only, "report only vulnerabilities listed in CISA's Known Exploited Vulnerabilities");
+  cmd->add_option("--sort", f.sort, "order of vulnerabilities: severity, or risk (docs/risk.md)")->capture_default_str();
   cmd->add_option("--policy", f.policy_file, "policy YAML (severity, thresholds, ignore files, VEX); flags win");
 }
 
@@ -171,6 +179,9 @@ PolicyOptions PolicyFrom(const CommonFlags& f, const std::string& today) {
   if (f.max_critical) p.max_critical = f.max_critical;
   if (f.max_high) p.max_high = f.max_high;
   if (f.max_total) p.max_total = f.max_total;
+  if (f.max_kev) p.max_kev = f.max_kev;
+  if (f.min_epss) p.min_epss = ParseNumber("--min-epss", *f.min_epss, 0);
+  if (f.kev_only) p.kev_only = true;
   for (const auto& x : f.ignore_files) p.ignore_files.push_back(x);
   for (const auto& x : f.vex_files) p.vex_files.push_back(x);
   if (f.ignore_files.empty() && p.ignore_files.empty())
@@ -230,8 +241,10 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
   if (!std::isfinite(f.db_max_age) || f.db_max_age < 0)
     throw UsageError("--db-max-age: must be a number of days, 0 or more");
   for (auto [name, gate] : {std::pair{"--max-critical", &f.max_critical}, std::pair{"--max-high", &f.max_high},
-                            std::pair{"--max-total", &f.max_total}})
+                            std::pair{"--max-total", &f.max_total}, std::pair{"--max-kev", &f.max_kev}})
     if (*gate && **gate < 0) throw UsageError(std::string(name) + ": must be 0 or more");
+  if (f.sort != "severity" && f.sort != "risk")
+    throw UsageError("--sort: unknown order '" + f.sort + "' (severity, risk)");
   if (reg) ApplyRegistryFlags(*reg, path, req.source);
   if (!platform.empty()) req.source.platform = platform;
   if (f.max_layer_size) req.source.limits.max_layer_bytes = ParseSize("--max-layer-size", *f.max_layer_size);
@@ -279,6 +292,7 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
   ReportOptions ro;
   ro.show_suppressed = f.show_suppressed;
   ro.show_secrets = f.show_secrets;
+  ro.sort_by_risk = f.sort == "risk";
   const auto t0 = std::chrono::steady_clock::now();
   WriteReport(result, f.format, f.output, ro);
   spdlog::debug("report {:.3f} s", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

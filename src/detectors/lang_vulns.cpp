@@ -101,7 +101,7 @@ class LangVulns : public Detector {
         f.id = PrimaryId(g.ids, first_id);
         f.package_index = i;
         f.installed_version = p.version;
-        Enrich(f, advisory(first_id), first_rec.severity, opts.db->Kev(f.id), first_rec.source);
+        Enrich(f, advisory(first_id), first_rec.severity, opts.db->Kev(f.id), first_rec.source, /*distro_feed=*/false);
         for (const auto& id : g.ids)
           if (id != f.id) f.aliases.push_back(id);
         // The lowest fixed version above the installed one, over all the advisories of the group.

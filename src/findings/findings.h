@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,10 +50,17 @@ struct VulnFinding {
   std::string fixed_version;         // "" when none; several fixed branches joined by ", "
   FixStatus status = FixStatus::kUnknown;
   Severity severity = Severity::kUnknown;
-  std::string severity_source;       // "alpine", "debian", "nvd", "ghsa", "cvss", ...
+  // Who gave the severity (detectors/affected.cpp, docs/risk.md "Severity"): the feed's source name
+  // for a distribution's own rating ("debian-tracker", "osv-ubuntu"), "nvd" for NVD's primary CVSS,
+  // "nvd:<cna>" for a CNA's CVSS that NVD carries, the feed's name for its own vector ("osv-pypi").
+  std::string severity_source;
+  std::string severity_vector;       // the CVSS vector that gave the severity; "" for a rating word
   std::vector<CvssEntry> cvss;
   bool kev = false;                  // listed in CISA's Known Exploited Vulnerabilities catalog
   std::string kev_date_added;
+  // FIRST's EPSS: probability of exploitation activity in the next 30 days, and its percentile
+  // (both 0..1); absent when the database has no score for the CVE.
+  std::optional<double> epss, epss_percentile;
   std::string title;
   std::string description;
   std::vector<std::string> references;

@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/ecosystem.h"
 #include "core/error.h"
 #include "formats/yaml.h"
 #include "inventory/purl.h"
@@ -23,13 +26,23 @@ namespace {
 using policy_detail::IEquals;
 using policy_detail::Trim;
 
-constexpr const char* kPolicyKinds[] = {"severity", "ignore-unfixed", "ignore-file", "vex"};
+constexpr const char* kPolicyKinds[] = {"severity", "ignore-unfixed", "min-epss", "kev-only", "ignore-file", "vex"};
 
 bool IsPolicyKind(const std::string& k) {
   for (const char* p : kPolicyKinds) {
     if (k == p) return true;
   }
   return false;
+}
+
+// An EPSS probability as users write it: "0.1", "0.00042" (no trailing zeros, at most 5 decimals).
+std::string EpssText(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.5f", d);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
 }
 
 std::string SeverityListText(const std::vector<Severity>& s) {
@@ -182,6 +195,9 @@ void ValidatePolicyOptions(const PolicyOptions& p) {
   if (p.max_critical && *p.max_critical < 0) throw UsageError("--max-critical must be 0 or more");
   if (p.max_high && *p.max_high < 0) throw UsageError("--max-high must be 0 or more");
   if (p.max_total && *p.max_total < 0) throw UsageError("--max-total must be 0 or more");
+  if (p.max_kev && *p.max_kev < 0) throw UsageError("--max-kev must be 0 or more");
+  if (p.min_epss && !(*p.min_epss >= 0 && *p.min_epss <= 1))
+    throw UsageError("--min-epss must be a probability from 0 to 1");
   if (!p.today.empty() && !policy_detail::IsDate(p.today)) throw UsageError("policy date must be YYYY-MM-DD");
 }
 
@@ -232,6 +248,16 @@ PolicyOptions LoadPolicyFile(const std::string& path, PolicyOptions base) {
         file.max_high = YamlInt(v, path, key);
       } else if (key == "max-total") {
         file.max_total = YamlInt(v, path, key);
+      } else if (key == "max-kev") {
+        file.max_kev = YamlInt(v, path, key);
+      } else if (key == "min-epss") {
+        double d = 0;
+        if (!v.IsScalar() || !YAML::convert<double>::decode(v, d)) throw PolicyError(path, key + " must be a number");
+        file.min_epss = d;
+      } else if (key == "kev-only") {
+        bool b = false;
+        if (!v.IsScalar() || !YAML::convert<bool>::decode(v, b)) throw PolicyError(path, key + " must be true or false");
+        file.kev_only = b;
       } else if (key == "ignorefile") {
         for (const auto& f : YamlStrings(v, path, key)) ignore_files.push_back(resolve(f));
       } else if (key == "vex") {
@@ -239,7 +265,7 @@ PolicyOptions LoadPolicyFile(const std::string& path, PolicyOptions base) {
       } else {
         throw PolicyError(path, "unknown key \"" + key +
                                     "\" (expected severity, ignore-unfixed, exit-code, max-critical, max-high, "
-                                    "max-total, ignorefile, vex)");
+                                    "max-total, max-kev, min-epss, kev-only, ignorefile, vex)");
       }
     }
   } catch (const YAML::Exception& e) {
@@ -257,6 +283,9 @@ PolicyOptions LoadPolicyFile(const std::string& path, PolicyOptions base) {
   if (!base.max_critical) base.max_critical = file.max_critical;
   if (!base.max_high) base.max_high = file.max_high;
   if (!base.max_total) base.max_total = file.max_total;
+  if (!base.max_kev) base.max_kev = file.max_kev;
+  if (!base.min_epss) base.min_epss = file.min_epss;
+  if (!base.kev_only) base.kev_only = file.kev_only;
   base.ignore_files.insert(base.ignore_files.end(), ignore_files.begin(), ignore_files.end());
   base.vex_files.insert(base.vex_files.end(), vex_files.begin(), vex_files.end());
   return base;
@@ -322,6 +351,15 @@ std::vector<std::string> ApplyFilters(ScanResult& r, const PolicyOptions& p, con
     if (p.ignore_unfixed && f.status != FixStatus::kFixed && f.fixed_version.empty()) {
       sup.push_back({"ignore-unfixed", "--ignore-unfixed", "no fixed version is available", "policy"});
     }
+    // A KEV listing is exploitation observed: --min-epss never hides it.
+    if (p.min_epss && !f.kev && (!f.epss || *f.epss < *p.min_epss)) {
+      sup.push_back({"min-epss", "--min-epss " + EpssText(*p.min_epss),
+                     f.epss ? "EPSS " + EpssText(*f.epss) + " is below the threshold" : "no EPSS score is known",
+                     "policy"});
+    }
+    if (p.kev_only && !f.kev) {
+      sup.push_back({"kev-only", "--kev-only", "not listed in CISA's Known Exploited Vulnerabilities catalog", "policy"});
+    }
     for (const IgnoreEntry* e : active) {
       if (IdMatches(f, e->id) && IgnoreScopeMatches(*e, pkg, purl)) {
         sup.push_back({"ignore-file", e->statement, e->comment, e->where});
@@ -377,13 +415,33 @@ std::vector<std::string> ApplyFilters(ScanResult& r, const PolicyOptions& p, con
   return warnings;
 }
 
+std::string FindingCountKey(const VulnFinding& f, const Package* pkg) {
+  std::string key = f.id;
+  key += '\0';
+  if (pkg) {
+    key += pkg->type;
+    key += '\0';
+    key += ecosystem::FoldName(pkg->type, pkg->name);
+  } else {
+    key += std::to_string(f.package_index);
+  }
+  key += '\0';
+  key += f.installed_version;
+  return key;
+}
+
 PolicyOutcome Evaluate(const ScanResult& r, const PolicyOptions& p) {
   PolicyOutcome o;
+  std::unordered_set<std::string> counted;
+  const auto& pkgs = r.inventory.packages;
   for (const auto& f : r.vulnerabilities) {
     if (!f.suppressed_by.empty()) continue;
+    if (!counted.insert(FindingCountKey(f, f.package_index < pkgs.size() ? &pkgs[f.package_index] : nullptr)).second)
+      continue;
     ++o.surviving;
     if (f.severity == Severity::kCritical) ++o.critical;
     if (f.severity == Severity::kHigh) ++o.high;
+    if (f.kev) ++o.kev;
   }
   const auto check = [&](const std::optional<int>& limit, int n, const std::string& what, const char* flag) {
     if (limit && n > *limit) {
@@ -399,6 +457,11 @@ PolicyOutcome Evaluate(const ScanResult& r, const PolicyOptions& p) {
     if (f.suppressed_by.empty()) ++o.surviving_misconfigs;
   check(p.max_critical, o.critical, "CRITICAL", "--max-critical");
   check(p.max_high, o.high, "HIGH", "--max-high");
+  if (p.max_kev && o.kev > *p.max_kev) {
+    o.violations.push_back("policy: " + std::to_string(o.kev) + (o.kev == 1 ? " vulnerability" : " vulnerabilities") +
+                           " in CISA's Known Exploited Vulnerabilities catalog, more than --max-kev " +
+                           std::to_string(*p.max_kev));
+  }
   if (p.max_total && o.surviving > *p.max_total) {
     o.violations.push_back("policy: " + std::to_string(o.surviving) +
                            (o.surviving == 1 ? " vulnerability" : " vulnerabilities") + ", more than --max-total " +

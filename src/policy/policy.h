@@ -8,7 +8,7 @@
 //   PolicyOutcome o = Evaluate(result, p);     // print each o.violations line to stderr; exit o.exit_code
 //
 // ApplyFilters never deletes a finding: it appends Suppressions (kinds "severity", "ignore-unfixed",
-// "ignore-file", "vex") to VulnFinding::suppressed_by. A finding "survives" when its suppressed_by is
+// "min-epss", "kev-only", "ignore-file", "vex") to VulnFinding::suppressed_by. A finding "survives" when its suppressed_by is
 // empty. Every applicable suppression is recorded, not only the first.
 #pragma once
 
@@ -29,6 +29,9 @@ struct PolicyOptions {
   std::vector<std::string> ignore_files;   // --ignorefile: .yaml/.yml = YAML form, anything else = text form
   std::vector<std::string> vex_files;      // --vex: OpenVEX JSON
   std::optional<int> max_critical, max_high, max_total;  // --max-critical/--max-high/--max-total (>= 0)
+  std::optional<int> max_kev;              // --max-kev: surviving findings listed in CISA KEV (>= 0)
+  std::optional<double> min_epss;          // --min-epss: suppress findings whose EPSS is below (or unknown)
+  bool kev_only = false;                   // --kev-only: suppress findings not listed in CISA KEV
   int exit_code = 0;                       // --exit-code: returned when any finding survives (0..255)
   std::string today;                       // "YYYY-MM-DD" for ignore expiry; empty = today's UTC date
 };
@@ -40,6 +43,7 @@ struct PolicyOutcome {
   int surviving_secrets = 0;            // secret findings left standing
   int surviving_misconfigs = 0;         // misconfiguration findings left standing
   int critical = 0, high = 0;           // of those, CRITICAL and HIGH
+  int kev = 0;                          // of those, listed in CISA KEV
 };
 
 // ---- Options ----
@@ -52,7 +56,7 @@ std::vector<Severity> ParseSeverityList(std::string_view list);
 void ValidatePolicyOptions(const PolicyOptions& p);
 
 // Reads a policy YAML (keys: severity, ignore-unfixed, exit-code, max-critical, max-high, max-total,
-// ignorefile, vex) on top of `base` (the command-line options). A value given on the command line
+// max-kev, min-epss, kev-only, ignorefile, vex) on top of `base` (the command-line options). A value given on the command line
 // wins: severities non-empty, exit_code non-zero, a threshold set, ignore_unfixed true. The file's
 // ignorefile/vex lists are appended after the command line's; relative paths in the file are relative
 // to the file's directory. Unknown key, wrong type -> UsageError naming the file; unreadable -> IoError.
@@ -127,7 +131,10 @@ std::vector<std::string> ApplyFilters(ScanResult& r, const PolicyOptions& p);
 std::vector<std::string> ApplyFilters(ScanResult& r, const PolicyOptions& p, const std::vector<IgnoreEntry>& ignores,
                                       const std::vector<VexStatement>& vex);
 
-// Gates over the surviving findings (see docs/policy.md, "Exit codes").
+// Gates over the surviving findings (see docs/policy.md, "Exit codes"). A (vulnerability, package,
+// version) counts once per artifact however many targets show it (a package-lock.json entry and the
+// same package installed in node_modules are one package to fix).
+std::string FindingCountKey(const VulnFinding& f, const Package* pkg);
 PolicyOutcome Evaluate(const ScanResult& r, const PolicyOptions& p);
 
 }  // namespace customs

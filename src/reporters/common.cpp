@@ -3,12 +3,15 @@
 #include "secrets/rule.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <tuple>
 #include <unordered_map>
 
 #include "core/ecosystem.h"
 #include "core/sha256.h"
+#include "findings/risk.h"
+#include "policy/policy.h"
 
 namespace customs::report {
 
@@ -445,8 +448,35 @@ std::map<const Package*, std::vector<const VulnFinding*>> FindingsByPackage(cons
   for (const auto& f : r.vulnerabilities)
     if (Shown(r, opts, f)) out[PackageOf(r.inventory, f)].push_back(&f);
   for (auto& [pkg, fs] : out)
-    std::stable_sort(fs.begin(), fs.end(), [](const VulnFinding* a, const VulnFinding* b) { return FindingLess(*a, *b); });
+    std::stable_sort(fs.begin(), fs.end(), [&](const VulnFinding* a, const VulnFinding* b) {
+      return opts.sort_by_risk ? FindingRiskier(*a, *b) : FindingLess(*a, *b);
+    });
   return out;
+}
+
+std::string FormatProbability(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.5f", p);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s.empty() ? "0" : s;
+}
+
+bool FindingRiskier(const VulnFinding& a, const VulnFinding& b) {
+  const int ra = Risk(a).score, rb = Risk(b).score;
+  if (ra != rb) return ra > rb;
+  return FindingMoreSevere(a, b);
+}
+
+SeverityCounts CountFindingsOnce(const ScanResult& r, const std::vector<const VulnFinding*>& fs) {
+  std::set<std::string> seen;
+  std::vector<const VulnFinding*> once;
+  const auto& pkgs = r.inventory.packages;
+  for (const VulnFinding* f : fs)
+    if (seen.insert(FindingCountKey(*f, f->package_index < pkgs.size() ? &pkgs[f->package_index] : nullptr)).second)
+      once.push_back(f);
+  return CountFindings(once);
 }
 
 SeverityCounts CountFindings(const std::vector<const VulnFinding*>& fs) {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "findings/risk.h"
 #include "inventory/purl.h"
 #include "reporters/common.h"
 #include "reporters/reporter.h"
@@ -220,6 +221,10 @@ ordered_json VulnJson(const VulnGroup& g, const std::string& ref, const std::map
   if (!f.severity_source.empty()) vendor["source"] = ordered_json{{"name", f.severity_source}};
   vendor["severity"] = CdxSeverity(f.severity);
   vendor["method"] = "other";
+  vendor["justification"] = f.severity_vector.empty()
+                                ? "the severity customs reports: the rating of " +
+                                      (f.severity_source.empty() ? std::string("no source") : f.severity_source)
+                                : "the severity customs reports: from " + f.severity_source + " CVSS " + f.severity_vector;
   ratings.push_back(std::move(vendor));
   v["ratings"] = std::move(ratings);
 
@@ -278,6 +283,10 @@ ordered_json VulnJson(const VulnGroup& g, const std::string& ref, const std::map
   AddProperty(props, "Title", f.title);
   AddProperty(props, "DataSource", f.source.id);
   AddProperty(props, "SeveritySource", f.severity_source);
+  AddProperty(props, "SeverityVector", f.severity_vector);
+  if (f.epss) AddProperty(props, "EPSS", report::FormatProbability(*f.epss));
+  if (f.epss_percentile) AddProperty(props, "EPSSPercentile", report::FormatProbability(*f.epss_percentile));
+  AddProperty(props, "RiskScore", std::to_string(Risk(f).score));
   std::set<std::string> statuses;
   for (const auto& [p, g2] : g.findings) statuses.insert(std::string(report::FixStatusName(g2->status)));
   for (const auto& st : statuses) AddProperty(props, "Status", st);

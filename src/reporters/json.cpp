@@ -4,10 +4,12 @@
 // vulnerability scanner ran.
 #include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "findings/risk.h"
 #include "inventory/purl.h"
 #include "reporters/common.h"
 #include "reporters/reporter.h"
@@ -79,12 +81,24 @@ ordered_json VulnJson(const Inventory& inv, const Package& p, const VulnFinding&
   j["status"] = std::string(report::FixStatusName(f.status));
   j["severity"] = std::string(cvss::Name(f.severity));
   j["severitySource"] = f.severity_source;
+  j["severityVector"] = f.severity_vector;
   ordered_json cv = ordered_json::array();
   for (const auto& c : f.cvss)
     cv.push_back(ordered_json{{"source", c.source}, {"version", c.version}, {"vector", c.vector}, {"score", c.score}});
   j["cvss"] = std::move(cv);
   j["kev"] = f.kev;
   j["kevDateAdded"] = f.kev_date_added;
+  // Absent, not 0, when the database has no EPSS score for the CVE.
+  if (f.epss) j["epss"] = *f.epss;
+  if (f.epss_percentile) j["epssPercentile"] = *f.epss_percentile;
+  const RiskScore risk = Risk(f);
+  j["risk"] = ordered_json{{"score", risk.score},
+                           {"impact", risk.impact},
+                           {"impactFrom", risk.impact_from},
+                           {"exploitation", risk.exploitation},
+                           {"exploitationFrom", risk.exploitation_from},
+                           {"fixAvailable", risk.fix},
+                           {"missing", StringArray(risk.missing)}};
   j["title"] = f.title;
   j["description"] = f.description;
   j["references"] = StringArray(f.references);
@@ -196,7 +210,16 @@ class JsonReporter : public Reporter {
       tj["class"] = t.cls;
       tj["type"] = t.type;
       ordered_json pkgs = ordered_json::array();
-      for (const Package* p : t.packages) {
+      std::vector<const Package*> order = t.packages;
+      if (opts.sort_by_risk && result.vuln_scanned) {
+        // Packages by the risk of their riskiest shown finding (FindingsByPackage sorted each list).
+        auto top = [&](const Package* p) {
+          auto it = findings.find(p);
+          return it == findings.end() || it->second.empty() ? -1 : Risk(*it->second.front()).score;
+        };
+        std::stable_sort(order.begin(), order.end(), [&](const Package* a, const Package* b) { return top(a) > top(b); });
+      }
+      for (const Package* p : order) {
         ordered_json pj = PackageJson(inv, *p);
         if (result.vuln_scanned) {
           ordered_json vulns = ordered_json::array();
@@ -252,12 +275,17 @@ class JsonReporter : public Reporter {
       ordered_json notices = ordered_json::array();
       for (const auto& n : result.notices) notices.push_back(ordered_json{{"kind", n.kind}, {"message", n.message}});
       doc["notices"] = std::move(notices);
-      const report::SeverityCounts counts = report::CountFindings(shown);
+      // A (vulnerability, package, version) that several targets show counts once, as the gates count.
+      const report::SeverityCounts counts = report::CountFindingsOnce(result, shown);
       ordered_json by_sev;
       for (Severity s : report::SeveritiesDescending()) by_sev[std::string(cvss::Name(s))] = counts[s];
       ordered_json summary;
       summary["vulnerabilities"] = std::move(by_sev);
       summary["total"] = counts.total;
+      std::set<std::string> kev_seen;
+      for (const VulnFinding* f : shown)
+        if (f->kev && f->suppressed_by.empty()) kev_seen.insert(f->id);
+      summary["kev"] = kev_seen.size();
       if (opts.show_suppressed) summary["suppressed"] = counts.suppressed;
       doc["summary"] = std::move(summary);
     }

@@ -15,6 +15,7 @@ struct ReportOptions {
   bool color = false;            // ANSI colors (table, when stdout is a terminal)
   bool show_suppressed = false;  // include findings that policy suppressed (flagged as such)
   bool show_secrets = false;     // print secret values in full (default: masked)
+  bool sort_by_risk = false;     // --sort risk: vulnerabilities by risk score (findings/risk.h), highest first
 };
 
 class Reporter {

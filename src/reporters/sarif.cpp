@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "findings/risk.h"
 #include "inventory/purl.h"
 #include "reporters/common.h"
 #include "reporters/reporter.h"
@@ -68,6 +69,10 @@ std::string OneDecimal(double score) {
 // "security-severity": the primary CVSS score when it falls in the finding's severity band (so that
 // GitHub's badge agrees with the severity customs reports), otherwise the severity's stand-in score.
 std::string SecuritySeverity(const VulnFinding& f) {
+  // The vector that gave the severity, when one did (detectors/affected.cpp's precedence).
+  if (!f.severity_vector.empty())
+    for (const auto& c : f.cvss)
+      if (c.vector == f.severity_vector) return OneDecimal(c.score);
   if (const CvssEntry* c = report::PrimaryCvss(f))
     if (f.severity != Severity::kUnknown && cvss::FromCvssScore(c->score, CvssVersion(c->version)) == f.severity)
       return OneDecimal(c->score);
@@ -158,6 +163,12 @@ ordered_json RuleJson(const std::string& id, const Rule& r) {
   ordered_json tags = ordered_json::array({"vulnerability", "security", sev});
   if (f.kev) tags.push_back("kev");
   j["properties"] = ordered_json{{"precision", "very-high"}, {"security-severity", SecuritySeverity(f)}, {"tags", tags}};
+  // Which source and which vector gave the severity (docs/risk.md), and the prioritisation inputs.
+  if (!f.severity_source.empty()) j["properties"]["severitySource"] = f.severity_source;
+  if (!f.severity_vector.empty()) j["properties"]["severityVector"] = f.severity_vector;
+  if (f.epss) j["properties"]["epss"] = *f.epss;
+  if (f.epss_percentile) j["properties"]["epssPercentile"] = *f.epss_percentile;
+  j["properties"]["riskScore"] = Risk(f).score;
   return j;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 
+#include "findings/risk.h"
 #include "reporters/common.h"
 #include "reporters/reporter.h"
 
@@ -183,7 +184,7 @@ std::string TitleCell(const VulnFinding& f) {
 // suppressed ones (show_suppressed) as a list with their reason.
 void WriteVulnerabilities(const Inventory& inv, const report::Target& t,
                           const std::map<const Package*, std::vector<const VulnFinding*>>& findings, bool color,
-                          std::ostream& out) {
+                          bool by_risk, std::ostream& out) {
   std::vector<std::pair<const Package*, const VulnFinding*>> rows, suppressed;
   for (const Package* p : t.packages) {
     auto it = findings.find(p);
@@ -193,6 +194,10 @@ void WriteVulnerabilities(const Inventory& inv, const report::Target& t,
                      [](const VulnFinding* a, const VulnFinding* b) { return report::FindingMoreSevere(*a, *b); });
     for (const VulnFinding* f : fs) (f->suppressed_by.empty() ? rows : suppressed).emplace_back(p, f);
   }
+  // --sort risk: one order over the whole target, riskiest first (packages interleave).
+  if (by_risk)
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return report::FindingRiskier(*a.second, *b.second); });
   std::vector<const VulnFinding*> all;
   for (const auto& r : rows) all.push_back(r.second);
   for (const auto& r : suppressed) all.push_back(r.second);
@@ -201,12 +206,16 @@ void WriteVulnerabilities(const Inventory& inv, const report::Target& t,
   out << "\nVulnerabilities\n";
   out << SummaryLine(counts, color) << "\n";
   if (!rows.empty()) {
-    TableWriter table({"Package", "Vulnerability", "Severity", "Status", "Installed", "Fixed", "Title"});
+    std::vector<std::string> headers = {"Package", "Vulnerability", "Severity", "Status", "Installed", "Fixed", "Title"};
+    if (by_risk) headers.insert(headers.begin() + 3, "Risk");
+    TableWriter table(headers);
     for (const auto& [p, f] : rows) {
       std::string id = f->id + (f->kev ? " [KEV]" : "");
-      table.Add({p->name, id, std::string(cvss::Name(f->severity)), std::string(report::FixStatusName(f->status)),
-                 f->installed_version, f->fixed_version, TitleCell(*f)},
-                {"", f->kev ? kBold : "", SeverityStyle(f->severity)});
+      std::vector<std::string> cells = {p->name, id, std::string(cvss::Name(f->severity)),
+                                        std::string(report::FixStatusName(f->status)), f->installed_version,
+                                        f->fixed_version, TitleCell(*f)};
+      if (by_risk) cells.insert(cells.begin() + 3, std::to_string(Risk(*f).score));
+      table.Add(cells, {"", f->kev ? kBold : "", SeverityStyle(f->severity)});
     }
     table.Write(out, color);
     size_t kev = std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.second->kev; });
@@ -295,7 +304,7 @@ class TableReporter : public Reporter {
       }
       table.Write(out, color);
       out << t.packages.size() << (t.packages.size() == 1 ? " package" : " packages") << "\n";
-      if (result.vuln_scanned) WriteVulnerabilities(inv, t, findings, color, out);
+      if (result.vuln_scanned) WriteVulnerabilities(inv, t, findings, color, opts.sort_by_risk, out);
     }
 
     // Secrets: one table per file (or image-config part).

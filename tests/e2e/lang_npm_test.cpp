@@ -575,10 +575,12 @@ TEST(LangNpm, PublishedAdvisoriesMatchInstalledVersions) {
   ASSERT_TRUE(report.contains("summary"));
   const json& s = report.at("summary").at("vulnerabilities");
   EXPECT_EQ(s.value("CRITICAL", -1), 0);
-  EXPECT_EQ(s.value("HIGH", -1), 2);
-  EXPECT_EQ(s.value("MEDIUM", -1), 4);
-  EXPECT_EQ(s.value("LOW", -1), 2);
-  EXPECT_EQ(report.at("summary").value("total", -1), 8);
+  // The summary counts a (vulnerability, package, version) once per artifact: the lockfile's entry and
+  // the installed copy are one package to fix.
+  EXPECT_EQ(s.value("HIGH", -1), 1);
+  EXPECT_EQ(s.value("MEDIUM", -1), 2);
+  EXPECT_EQ(s.value("LOW", -1), 1);
+  EXPECT_EQ(report.at("summary").value("total", -1), static_cast<int>(kExpected.size()));
 
   // The gate: the only CRITICAL advisory does not apply, the HIGH one does.
   auto gate = [&](const std::string& severity, const std::string& code) {

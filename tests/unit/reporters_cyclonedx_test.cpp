@@ -323,7 +323,8 @@ TEST(CycloneDxReport, VulnerabilityEntries) {
        "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"},
       {"source": {"name": "nvd"}, "score": 7.5, "severity": "high", "method": "CVSSv2",
        "vector": "AV:N/AC:L/Au:N/C:P/I:P/A:P"},
-      {"source": {"name": "nvd"}, "severity": "critical", "method": "other"}])"));
+      {"source": {"name": "nvd"}, "severity": "critical", "method": "other",
+       "justification": "the severity customs reports: the rating of nvd"}])"));
   EXPECT_EQ(ssl["cwes"], json::array({120}));
   EXPECT_EQ(ssl["description"],
             "In order to decrypt SM2 encrypted data an application is expected to call the API function.");
@@ -347,7 +348,10 @@ TEST(CycloneDxReport, VulnerabilityEntries) {
   EXPECT_FALSE(crypto.contains("updated"));
   const json& curl_med = *VulnsWithId(bom, "CVE-2021-22876").at(0);
   EXPECT_EQ(curl_med["cwes"], json::array({359}));
-  EXPECT_EQ(curl_med["ratings"].back(), (json{{"source", {{"name", "alpine"}}}, {"severity", "medium"}, {"method", "other"}}));
+  EXPECT_EQ(curl_med["ratings"].back(), (json{{"source", {{"name", "alpine"}}},
+                   {"severity", "medium"},
+                   {"method", "other"},
+                   {"justification", "the severity customs reports: the rating of alpine"}}));
   EXPECT_EQ(curl_med["description"], "curl: Leak of authentication credentials in URL via automatic Referer");
 
   // KEV and aliases.
@@ -360,7 +364,8 @@ TEST(CycloneDxReport, VulnerabilityEntries) {
   // NONE and UNKNOWN severities.
   EXPECT_EQ((*VulnsWithId(bom, "CVE-2017-0001").at(0))["ratings"][0]["severity"], "none");
   const json& unk = *VulnsWithId(bom, "CVE-2018-1000500").at(0);
-  EXPECT_EQ(unk["ratings"], json::parse(R"([{"source": {"name": "nvd"}, "severity": "unknown", "method": "other"}])"));
+  EXPECT_EQ(unk["ratings"], json::parse(R"([{"source": {"name": "nvd"}, "severity": "unknown", "method": "other",
+                             "justification": "the severity customs reports: the rating of nvd"}])"));
   EXPECT_FALSE(unk.contains("advisories"));
   EXPECT_EQ(Property(unk, "customs:Status"), "unknown");
 

@@ -229,7 +229,7 @@ TEST(JsonReport, VulnerabilityFieldsAndOrder) {
   EXPECT_EQ(Keys(ordered["targets"][0]["packages"][3]).back(), "vulnerabilities");
   EXPECT_EQ(Keys(ordered["targets"][0]["packages"][3]["vulnerabilities"][0]),
             (std::vector<std::string>{"id", "aliases", "installedVersion", "fixedVersion", "status", "severity",
-                                      "severitySource", "cvss", "kev", "kevDateAdded", "title", "description",
+                                      "severitySource", "severityVector", "cvss", "kev", "kevDateAdded", "risk", "title", "description",
                                       "references", "cwes", "published", "modified", "dataSource", "layer"}));
   const json& v = ssl["vulnerabilities"][0];
   EXPECT_EQ(v["id"], "CVE-2021-3711");
@@ -285,7 +285,7 @@ TEST(JsonReport, VulnerabilityFieldsAndOrder) {
   EXPECT_EQ(Keys(ordered["summary"]["vulnerabilities"]),
             (std::vector<std::string>{"CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN"}));
   EXPECT_EQ(doc["summary"], json::parse(R"({"vulnerabilities": {"CRITICAL": 2, "HIGH": 2, "MEDIUM": 1, "LOW": 1,
-      "NONE": 1, "UNKNOWN": 1}, "total": 8})"));
+      "NONE": 1, "UNKNOWN": 1}, "total": 8, "kev": 1})"));
 }
 
 TEST(JsonReport, SuppressedOnlyUnderShowSuppressed) {
