@@ -5,12 +5,17 @@
 //  - ParseJsonOrDiscarded agrees: discarded exactly when ParseJson reports malformed text;
 //  - an accepted document is within the limits (depth, element count) and equals what nlohmann's own
 //    parser makes of the same text (the oracle: the limits must never change an accepted value);
-//  - the ordered variant accepts exactly the same inputs.
+//  - the ordered variant accepts exactly the same inputs;
+//  - the streaming parse (ParseJsonStreamingArray, member "a") reports malformed text exactly when
+//    nlohmann's parser rejects it (unless a limit stops it first), and what it delivers rebuilds the
+//    oracle's document: the rest equals it but for "a", and the streamed elements end with the
+//    oracle's "a" (a duplicate "a" member streams its elements too; the last member wins, as in a DOM).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -74,5 +79,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Outcome ord = Run([&] { ordered = customs::ParseOrderedJson(text, "f.json", limits); });
   if (ord != plain) std::abort();
   if (ord == Outcome::kOk && nlohmann::json(ordered) != tree) std::abort();
+
+  std::vector<nlohmann::json> streamed;
+  nlohmann::json rest;
+  const Outcome st = Run([&] {
+    rest = customs::ParseJsonStreamingArray(text, "f.json", "a", [&](nlohmann::json&& e) { streamed.push_back(e); },
+                                            limits);
+  });
+  if (size > limits.max_bytes && st != Outcome::kLimit) std::abort();
+  if (size <= limits.max_bytes && st != Outcome::kLimit) {
+    const nlohmann::json oracle = nlohmann::json::parse(text, nullptr, false);
+    if (oracle.is_discarded() != (st == Outcome::kMalformed)) std::abort();
+    if (st == Outcome::kOk) {
+      nlohmann::json want = oracle;
+      if (oracle.is_object() && oracle.contains("a") && oracle["a"].is_array()) {
+        const auto& arr = oracle["a"];
+        if (streamed.size() < arr.size()) std::abort();
+        for (size_t i = 0; i < arr.size(); ++i)
+          if (streamed[streamed.size() - arr.size() + i] != arr[i]) std::abort();
+        want["a"] = nlohmann::json::array();
+      }
+      if (rest != want) std::abort();
+    }
+  }
   return 0;
 }

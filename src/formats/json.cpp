@@ -1,5 +1,6 @@
 #include "formats/json.h"
 
+#include <optional>
 #include <string>
 
 #include "core/error.h"
@@ -82,6 +83,119 @@ class LimitedSax {
   size_t elements_ = 0;
 };
 
+// The SAX handler of ParseJsonStreamingArray: events of the top-level object go to one DOM builder
+// (the "rest"), events inside the streamed array member to a fresh builder per element.
+class StreamingSax {
+ public:
+  using Json = nlohmann::json;
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  StreamingSax(Json& rest, std::string_view where, std::string_view array_key,
+               const std::function<void(Json&&)>& each, const JsonLimits& limits)
+      : rest_(rest, /*allow_exceptions=*/true), where_(where), key_(array_key), each_(each), limits_(limits) {}
+
+  bool null() { return Scalar(Json(nullptr), [&](auto& d) { return d.null(); }); }
+  bool boolean(bool v) { return Scalar(Json(v), [&](auto& d) { return d.boolean(v); }); }
+  bool number_integer(number_integer_t v) { return Scalar(Json(v), [&](auto& d) { return d.number_integer(v); }); }
+  bool number_unsigned(number_unsigned_t v) { return Scalar(Json(v), [&](auto& d) { return d.number_unsigned(v); }); }
+  bool number_float(number_float_t v, const string_t& s) {
+    return Scalar(Json(v), [&](auto& d) { return d.number_float(v, s); });
+  }
+  bool string(string_t& v) { return Scalar(Json(v), [&](auto& d) { return d.string(v); }); }
+  bool binary(binary_t& v) { return Scalar(Json(v), [&](auto& d) { return d.binary(v); }); }
+
+  bool start_object(std::size_t n) {
+    Open();
+    if (InArray()) StartElement();
+    if (element_) return element_->start_object(n);
+    return rest_.start_object(n);
+  }
+  bool key(string_t& k) {
+    if (element_) return element_->key(k);
+    if (depth_ == 1) pending_ = k == key_;
+    return rest_.key(k);
+  }
+  bool end_object() {
+    --depth_;
+    if (element_) return element_->end_object() && MaybeDeliver();
+    return rest_.end_object();
+  }
+  bool start_array(std::size_t n) {
+    Open();
+    if (!element_ && !streaming_ && depth_ == 2 && pending_) {
+      streaming_ = true;
+      pending_ = false;
+      return rest_.start_array(0);
+    }
+    if (InArray()) StartElement();
+    if (element_) return element_->start_array(n);
+    return rest_.start_array(n);
+  }
+  bool end_array() {
+    --depth_;
+    if (element_) return element_->end_array() && MaybeDeliver();
+    if (streaming_ && depth_ == 1) streaming_ = false;
+    return rest_.end_array();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    throw Malformed{Reason(e.what())};
+  }
+
+ private:
+  // Directly inside the streamed array, outside any element.
+  bool InArray() const { return streaming_ && !element_ && depth_ == 3; }
+
+  template <typename F>
+  bool Scalar(Json&& value, F&& to_dom) {
+    Count();
+    if (element_) return to_dom(*element_);
+    if (streaming_ && depth_ == 2) {  // a scalar element of the streamed array
+      elements_ = 0;
+      each_(std::move(value));
+      return true;
+    }
+    if (depth_ == 1) pending_ = false;
+    return to_dom(rest_);
+  }
+  void StartElement() {
+    element_value_ = Json();
+    element_.emplace(element_value_, /*allow_exceptions=*/true);
+    elements_ = 1;  // this element's count starts with the element itself
+  }
+  bool MaybeDeliver() {
+    if (depth_ != 2) return true;  // still inside the element
+    element_.reset();
+    each_(std::move(element_value_));
+    element_value_ = Json();
+    elements_ = 0;
+    return true;
+  }
+  void Count() {
+    if (++elements_ > limits_.max_elements)
+      throw LimitExceeded(std::string(where_), "JSON has more than " + std::to_string(limits_.max_elements) + " elements");
+  }
+  void Open() {
+    if (++depth_ > limits_.max_depth)
+      throw LimitExceeded(std::string(where_), "JSON nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+    Count();
+  }
+
+  nlohmann::detail::json_sax_dom_parser<Json> rest_;
+  Json element_value_;
+  std::optional<nlohmann::detail::json_sax_dom_parser<Json>> element_;
+  std::string_view where_, key_;
+  const std::function<void(Json&&)>& each_;
+  const JsonLimits& limits_;
+  size_t depth_ = 0;     // open objects/arrays, the top-level object being 1
+  size_t elements_ = 0;  // of the rest, or of the current element
+  bool pending_ = false;    // the last key of the top-level object names the streamed array
+  bool streaming_ = false;  // inside the streamed array
+};
+
 template <typename Json>
 Json Parse(std::string_view text, std::string_view where, const JsonLimits& limits, bool discard_malformed) {
   if (text.size() > limits.max_bytes)
@@ -102,6 +216,22 @@ Json Parse(std::string_view text, std::string_view where, const JsonLimits& limi
 }
 
 }  // namespace
+
+nlohmann::json ParseJsonStreamingArray(std::string_view text, std::string_view where, std::string_view array_key,
+                                       const std::function<void(nlohmann::json&&)>& each, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes)
+    throw LimitExceeded(std::string(where), "JSON larger than " + std::to_string(limits.max_bytes) + " bytes");
+  nlohmann::json rest;
+  try {
+    StreamingSax sax(rest, where, array_key, each, limits);
+    nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
+  } catch (const Malformed& m) {
+    throw InputError(std::string(where), "invalid JSON: " + m.reason);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(std::string(where), "invalid JSON: " + Reason(e.what()));
+  }
+  return rest;
+}
 
 nlohmann::json ParseJson(std::string_view text, std::string_view where, const JsonLimits& limits) {
   return Parse<nlohmann::json>(text, where, limits, false);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -30,5 +31,16 @@ nlohmann::ordered_json ParseOrderedJson(std::string_view text, std::string_view 
 nlohmann::json ParseJsonOrDiscarded(std::string_view text, std::string_view where, const JsonLimits& limits = {});
 nlohmann::ordered_json ParseOrderedJsonOrDiscarded(std::string_view text, std::string_view where,
                                                    const JsonLimits& limits = {});
+
+// Streams one large array member of a top-level object (the NVD data feeds' `vulnerabilities`, up to
+// a GiB of text): each element of the member named `array_key` is built alone, handed to `each` (which
+// may move from it) and dropped, so memory holds one element at a time instead of the whole tree. The
+// rest of the document is built as usual and returned, with that member as an empty array. The depth
+// and element limits apply to each element and to the rest; max_bytes to the whole text. Malformed
+// JSON -> InputError, a crossed limit -> LimitExceeded (elements delivered before stay delivered:
+// callers that want all-or-nothing collect first).
+nlohmann::json ParseJsonStreamingArray(std::string_view text, std::string_view where, std::string_view array_key,
+                                       const std::function<void(nlohmann::json&&)>& each,
+                                       const JsonLimits& limits = {});
 
 }  // namespace customs

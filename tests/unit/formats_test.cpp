@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "formats/json.h"
@@ -175,6 +176,47 @@ TEST(FormatsYaml, SizeLimitAndMalformedInput) {
   EXPECT_EQ(LimitMessage([&] { LoadAllDocuments("a: 123456", "x.yaml", l); }), "x.yaml: YAML larger than 8 bytes");
   EXPECT_THROW(LoadAllDocuments("a: [b", "x.yaml"), YAML::ParserException);
   EXPECT_THROW(LoadDocument("a: *nope\n", "x.yaml"), YAML::Exception);
+}
+
+TEST(FormatsJson, StreamingArrayDeliversEachElementAndTheRest) {
+  const std::string text =
+      R"({"format":"NVD_CVE","vulnerabilities":[{"cve":{"id":"CVE-1","m":[1,[2]]}},7,"s",[3]],)"
+      R"("timestamp":"t","nested":{"vulnerabilities":[9]}})";
+  std::vector<nlohmann::json> got;
+  nlohmann::json rest = ParseJsonStreamingArray(text, "feed.json", "vulnerabilities",
+                                                [&](nlohmann::json&& e) { got.push_back(std::move(e)); });
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(got[0], nlohmann::json::parse(R"({"cve":{"id":"CVE-1","m":[1,[2]]}})"));
+  EXPECT_EQ(got[1], 7);
+  EXPECT_EQ(got[2], "s");
+  EXPECT_EQ(got[3], nlohmann::json::parse("[3]"));
+  EXPECT_EQ(rest, nlohmann::json::parse(
+                      R"({"format":"NVD_CVE","vulnerabilities":[],"timestamp":"t","nested":{"vulnerabilities":[9]}})"));
+  // No such member: everything is the rest.
+  got.clear();
+  rest = ParseJsonStreamingArray(R"({"x":[1,2]})", "f", "vulnerabilities", [&](nlohmann::json&& e) { got.push_back(e); });
+  EXPECT_TRUE(got.empty());
+  EXPECT_EQ(rest["x"], nlohmann::json::parse("[1,2]"));
+}
+
+TEST(FormatsJson, StreamingArrayLimitsApplyPerElementAndMalformedIsAnInputError) {
+  JsonLimits limits;
+  limits.max_elements = 10;
+  limits.max_depth = 4;
+  // Many small elements: more than max_elements in all, each within it.
+  std::string many = R"({"v":[)";
+  for (int i = 0; i < 100; ++i) many += std::string(i ? "," : "") + R"({"a":1,"b":[2,3]})";
+  many += "]}";
+  size_t n = 0;
+  ParseJsonStreamingArray(many, "f", "v", [&](nlohmann::json&&) { ++n; }, limits);
+  EXPECT_EQ(n, 100u);
+  // One element too big, or too deep.
+  EXPECT_THROW(ParseJsonStreamingArray(R"({"v":[[1,2,3,4,5,6,7,8,9,10,11]]})", "f", "v", [](nlohmann::json&&) {}, limits),
+               LimitError);
+  EXPECT_THROW(ParseJsonStreamingArray(R"({"v":[[[[[1]]]]]})", "f", "v", [](nlohmann::json&&) {}, limits), LimitError);
+  EXPECT_THROW(ParseJsonStreamingArray(R"({"v":[{"a":1},)", "f", "v", [](nlohmann::json&&) {}), Error);
+  limits.max_bytes = 8;
+  EXPECT_THROW(ParseJsonStreamingArray(R"({"v":[1,2,3]})", "f", "v", [](nlohmann::json&&) {}, limits), LimitError);
 }
 
 }  // namespace
