@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string_view>
 
 #include "core/ecosystem.h"
@@ -196,6 +197,109 @@ std::string PurlPercentEncode(std::string_view s) {
     }
   }
   return out;
+}
+
+namespace {
+
+int PurlHex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> PurlDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      const int hi = PurlHex(s[i + 1]), lo = PurlHex(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+struct Parsed {
+  std::string type, ns, name, version;
+  std::map<std::string, std::string> qualifiers;
+};
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+}  // namespace
+
+std::optional<PurlParts> ParsePurl(std::string_view s) {
+  if (s.size() < 4 || LowerAscii(s.substr(0, 4)) != "pkg:") return std::nullopt;
+  s.remove_prefix(4);
+  while (!s.empty() && s.front() == '/') s.remove_prefix(1);
+  if (const size_t h = s.find('#'); h != std::string_view::npos) s = s.substr(0, h);
+  PurlParts p;
+  if (const size_t q = s.find('?'); q != std::string_view::npos) {
+    std::string_view qs = s.substr(q + 1);
+    s = s.substr(0, q);
+    while (!qs.empty()) {
+      const size_t amp = qs.find('&');
+      const std::string_view kv = qs.substr(0, amp);
+      qs = amp == std::string_view::npos ? std::string_view() : qs.substr(amp + 1);
+      if (kv.empty()) continue;
+      const size_t eq = kv.find('=');
+      if (eq == std::string_view::npos || eq == 0) return std::nullopt;
+      auto v = PurlDecode(kv.substr(eq + 1));
+      if (!v) return std::nullopt;
+      if (!v->empty()) p.qualifiers.emplace_back(LowerAscii(kv.substr(0, eq)), *v);
+    }
+  }
+  if (const size_t at = s.rfind('@'); at != std::string_view::npos) {
+    auto v = PurlDecode(s.substr(at + 1));
+    if (!v) return std::nullopt;
+    p.version = *v;
+    s = s.substr(0, at);
+  }
+  while (!s.empty() && s.back() == '/') s.remove_suffix(1);
+  const size_t slash = s.find('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  p.type = LowerAscii(s.substr(0, slash));
+  // Type: ASCII letters, digits, '.', '+', '-', not starting with a digit.
+  if (p.type[0] >= '0' && p.type[0] <= '9') return std::nullopt;
+  for (char c : p.type) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '+' || c == '-')) return std::nullopt;
+  }
+  std::string_view rest = s.substr(slash + 1);
+  const size_t last = rest.rfind('/');
+  std::string_view name = last == std::string_view::npos ? rest : rest.substr(last + 1);
+  std::string_view ns = last == std::string_view::npos ? std::string_view() : rest.substr(0, last);
+  auto n = PurlDecode(name);
+  if (!n || n->empty()) return std::nullopt;
+  p.name = *n;
+  // Namespace segments decoded one by one, empty segments dropped.
+  std::string nsout;
+  while (!ns.empty()) {
+    const size_t sl = ns.find('/');
+    const std::string_view seg = ns.substr(0, sl);
+    ns = sl == std::string_view::npos ? std::string_view() : ns.substr(sl + 1);
+    if (seg.empty()) continue;
+    auto d = PurlDecode(seg);
+    if (!d) return std::nullopt;
+    if (!nsout.empty()) nsout.push_back('/');
+    nsout += *d;
+  }
+  p.ns = nsout;
+  return p;
 }
 
 std::string BuildPurl(PurlParts p) {

@@ -33,6 +33,12 @@ struct PurlParts {
 // and ':' becomes %XX (uppercase hex) of its UTF-8 bytes.
 std::string PurlPercentEncode(std::string_view s);
 
+// Parses a purl string (syntax only: type lowercased, components percent-decoded, namespace segments
+// joined with '/', empty segments and empty qualifier values dropped, qualifier keys lowercased, the
+// subpath dropped). nullopt when it is not a purl. No type-specific folding: callers that compare
+// names apply the purl type's rules (core/ecosystem.h PurlRules).
+std::optional<PurlParts> ParsePurl(std::string_view s);
+
 // The canonical purl string. An empty type or name gives "" (not a purl).
 std::string BuildPurl(PurlParts parts);
 
