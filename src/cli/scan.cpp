@@ -23,6 +23,7 @@
 #include "inventory/config_files.h"
 #include "inventory/history.h"
 #include "inventory/inventory.h"
+#include "inventory/sbom_import.h"
 #include "inventory/secrets.h"
 #include "secrets/config.h"
 #include "secrets/engine.h"
@@ -36,6 +37,7 @@ std::vector<AnalyzerGroup> DefaultGroups(TargetKind kind) {
     case TargetKind::kRegistryImage:
     case TargetKind::kRootfs:
     case TargetKind::kFilesystem: return {AnalyzerGroup::kOS, AnalyzerGroup::kLang};
+    case TargetKind::kSbom: return {};  // the SBOM lists the packages: nothing to analyze
   }
   return {};
 }
@@ -102,13 +104,52 @@ void RunDetectors(const DetectOptions& opts, ScanResult& result) {
   });
 }
 
+namespace {
+
+// `customs sbom FILE`: the inventory comes from the SBOM (inventory/sbom_import.h); only the
+// vulnerability scanner has input.
+ScanResult RunSbomScan(const ScanRequest& req) {
+  for (const auto& s : req.scanners)
+    if (s != "vuln" && req.scanners_explicit)
+      throw UsageError("sbom: --scanners " + s + " needs the artifact's files; an SBOM lists only its packages");
+  constexpr uint64_t kMaxSbomBytes = 1ull << 30;
+  struct stat st;
+  if (::stat(req.path.c_str(), &st) != 0) throw IoError(req.path, std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw IoError(req.path, "not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > kMaxSbomBytes)
+    throw InputError(req.path, "SBOM larger than 1 GiB");
+  std::ifstream in(req.path, std::ios::binary);
+  if (!in) throw IoError(req.path, std::strerror(errno));
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!in) throw IoError(req.path, "read failed");
+  ImportedSbom sbom = ImportSbom(text, req.path);
+  spdlog::debug("{}: {} with {} packages", req.path, sbom.format, sbom.inventory.packages.size());
+  ScanResult result;
+  result.inventory = std::move(sbom.inventory);
+  result.tool_version = CUSTOMS_VERSION;
+  result.scanned_at = ScanTimestamp();
+  for (const auto& d : result.inventory.diagnostics) spdlog::warn("{}: {}", d.where, d.message);
+  DetectOptions dopts;
+  dopts.today = result.scanned_at.substr(0, 10);
+  std::unique_ptr<db::VulnDB> vdb;
+  if (HasScanner(req, "vuln")) vdb = OpenVulnDB(req, result);
+  dopts.db = vdb.get();
+  RunDetectors(dopts, result);
+  return result;
+}
+
+}  // namespace
+
 ScanResult RunScan(const ScanRequest& req, Progress* progress) {
+  if (req.kind == TargetKind::kSbom) return RunSbomScan(req);
   LoadedSource src;
   switch (req.kind) {
     case TargetKind::kImageArchive: src = LoadImageArchive(req.path, req.source); break;
     case TargetKind::kRegistryImage: src = LoadRegistryImage(req.path, req.source); break;
     case TargetKind::kRootfs: src = LoadRootfs(req.path, req.source); break;
     case TargetKind::kFilesystem: src = LoadFilesystem(req.path, req.source); break;
+    case TargetKind::kSbom: break;  // handled above
   }
   spdlog::debug("{}: {} layer(s)", req.path, src.streams.size());
 

@@ -12,7 +12,7 @@
 
 namespace customs {
 
-enum class TargetKind { kImageArchive, kRootfs, kFilesystem, kRegistryImage };
+enum class TargetKind { kImageArchive, kRootfs, kFilesystem, kRegistryImage, kSbom };
 
 struct ScanRequest {
   TargetKind kind = TargetKind::kFilesystem;

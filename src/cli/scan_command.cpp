@@ -304,8 +304,8 @@ int RunScanCommand(TargetKind kind, const std::string& path, const std::string& 
 
 void RegisterCommands_scan(CLI::App& app, CommandSet& set) {
   struct State {
-    CommonFlags image_flags, rootfs_flags, fs_flags;
-    std::string input, platform, rootfs_path, fs_path;
+    CommonFlags image_flags, rootfs_flags, fs_flags, sbom_flags;
+    std::string input, platform, rootfs_path, fs_path, sbom_path;
     std::string image_ref;
     RegistryFlags registry;
   };
@@ -342,6 +342,14 @@ void RegisterCommands_scan(CLI::App& app, CommandSet& set) {
   AddCommonFlags(fs, st->fs_flags);
   fs->callback([st, &set] {
     set.selected = [st] { return RunScanCommand(TargetKind::kFilesystem, st->fs_path, "", st->fs_flags); };
+  });
+
+  auto* sbom = app.add_subcommand("sbom", "scan an SBOM for vulnerabilities: CycloneDX 1.4-1.6 JSON or SPDX 2.3 JSON "
+                                          "(customs', Trivy's or Syft's)");
+  sbom->add_option("FILE", st->sbom_path, "SBOM file")->required();
+  AddCommonFlags(sbom, st->sbom_flags);
+  sbom->callback([st, &set] {
+    set.selected = [st] { return RunScanCommand(TargetKind::kSbom, st->sbom_path, "", st->sbom_flags); };
   });
 }
 
