@@ -136,3 +136,39 @@ TEST(SbomTarget, BadSbomsAreRefusedWithTheReason) {
   EXPECT_NE(odd.err.find("1 components without a purl"), std::string::npos) << odd.err;
   EXPECT_NE(odd.err.find("purl type 'hex'"), std::string::npos) << odd.err;
 }
+
+// Trivy's SBOMs of the same inputs (tests/fixtures/sbom/README.md): the findings customs reports for
+// the inputs themselves.
+TEST(SbomTarget, TrivySbomsGiveTheFindingsOfTheirInputs) {
+  const std::string db = ct::SharedVulnDb();
+  ASSERT_FALSE(db.empty()) << ct::SharedVulnDbError();
+  ct::TempDir d;
+  const std::string fixtures = ct::SourceDir() + "/tests/fixtures/sbom/";
+  ct::AlpineDockerArchive("3.7.3", d / "image.tar");
+  const std::string root = ct::BullseyeRootfs(d / "root");
+  ct::WriteFile(d / "py/requirements.txt", "requests==2.19.0\nPillow==10.0.0\nsalt==3000\n");
+  struct Case {
+    std::vector<std::string> target;
+    std::vector<std::string> sboms;
+  };
+  const std::vector<Case> cases = {
+      {{"image", "--input", d / "image.tar"}, {"trivy-alpine-3.7.3.cdx.json", "trivy-alpine-3.7.3.spdx.json"}},
+      {{"rootfs", root}, {"trivy-debian-bullseye-11.0.cdx.json", "trivy-debian-bullseye-11.0.spdx.json"}},
+      {{"fs", d / "py"}, {"trivy-python-requirements.cdx.json"}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = c.target;
+    args.insert(args.end(), {"--db", db});
+    ct::JsonRun direct = ct::RunCustomsJson(args, Fixed());
+    ASSERT_EQ(direct.run.exit_code, 0) << direct.run.Describe();
+    const ct::FindingSet want = ct::ReportFindings(direct.report);
+    ASSERT_FALSE(want.empty());
+    for (const auto& s : c.sboms) {
+      SCOPED_TRACE(s);
+      ct::JsonRun via = ct::RunCustomsJson({"sbom", fixtures + s, "--db", db}, Fixed());
+      ASSERT_EQ(via.run.exit_code, 0) << via.run.Describe();
+      EXPECT_EQ(ct::ReportFindings(via.report), want);
+      if (!direct.report["os"].is_null()) EXPECT_EQ(via.report["os"]["version"], direct.report["os"]["version"]);
+    }
+  }
+}
