@@ -121,6 +121,21 @@ std::string Dialectal(std::string sql, Dialect d) {
 int CurrentSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
 int Migrate(Sql& sql) {
+  // PostgreSQL: servers and workers starting together migrate one at a time (a session advisory lock;
+  // SQLite's BEGIN IMMEDIATE below serializes them there).
+  struct Lock {
+    Sql& sql;
+    bool pg;
+    Lock(Sql& s) : sql(s), pg(s.dialect() == Dialect::kPostgres) {
+      if (pg) sql.Query("SELECT pg_advisory_lock(7262977)");
+    }
+    ~Lock() {
+      if (pg) try {
+          sql.Query("SELECT pg_advisory_unlock(7262977)");
+        } catch (...) {
+        }
+    }
+  } lock(sql);
   sql.ExecScript("CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   auto current = [&] {
     auto rows = sql.Query("SELECT value FROM store_meta WHERE key = 'schema_version'");

@@ -49,6 +49,8 @@ class Sql {
 // SQLite: a file (created when missing) in WAL mode, foreign keys on, a busy timeout so that a second
 // process waits rather than fails.
 std::unique_ptr<Sql> OpenSqlite(const std::string& path);
+// PostgreSQL at a libpq URL ("postgres://user@host:port/db"); the password never appears in errors.
+std::unique_ptr<Sql> OpenPostgres(const std::string& url);
 
 // Rolls back unless Commit() was called (exceptions leave nothing half-written).
 class Transaction {

@@ -52,8 +52,7 @@ bool StartsWith(const std::string& s, std::string_view p) { return s.compare(0, 
 }  // namespace
 
 std::unique_ptr<Store> Store::Open(const std::string& url) {
-  if (StartsWith(url, "postgres://") || StartsWith(url, "postgresql://"))
-    throw Error(kExitUsage, "--store " + url + ": the PostgreSQL back end is not built yet (use a SQLite path)");
+  if (StartsWith(url, "postgres://") || StartsWith(url, "postgresql://")) return std::make_unique<Store>(OpenPostgres(url));
   std::string path = url;
   if (StartsWith(path, "sqlite://")) path = path.substr(9);
   else if (StartsWith(path, "sqlite:")) path = path.substr(7);
