@@ -1,6 +1,5 @@
 #include "db/schema.h"
 
-#include <cctype>
 #include <cstdlib>
 #include <string>
 
