@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "analyzers/text_util.h"
+#include "core/distro.h"
 
 namespace customs {
 
@@ -57,19 +58,16 @@ const ReleaseFile* FindReleaseFile(std::string_view path) {
   return nullptr;
 }
 
-// os-release ID (and lsb-release DISTRIB_ID, lowered) to family. IDs not listed are kept as they
-// are: the family is then that distribution, not one it derives from.
+// os-release ID (and lsb-release DISTRIB_ID, lowered) to family: the distribution table's (core/distro.h)
+// family of the row listing that ID ("amzn" -> "amazon", "ol" -> "oracle", "opensuse-leap" ->
+// "opensuse.leap"). IDs not listed are kept as they are: the family is then that distribution, not one
+// it derives from (ID_LIKE is not followed: a derivative's packages are not its parent's).
 std::string FamilyFromId(std::string_view id) {
-  static const std::map<std::string, std::string, std::less<>> kIds = {
-      {"amzn", "amazon"},
-      {"ol", "oracle"},
-      {"opensuse", "opensuse.leap"},  // openSUSE 42.x wrote "opensuse"
-      {"opensuse-leap", "opensuse.leap"},
-      {"opensuse-tumbleweed", "opensuse.tumbleweed"},
-  };
   std::string lower = text::Lower(id);
-  auto it = kIds.find(lower);
-  return it == kIds.end() ? lower : it->second;
+  for (const auto& d : distro::All())
+    for (std::string_view os_id : d.os_release_ids)
+      if (os_id == lower && !d.families.empty()) return std::string(d.families.front());
+  return lower;
 }
 
 // Version-like: starts with a digit, then letters, digits and . _ + ~ - only.

@@ -1,10 +1,9 @@
 #include "db/schema.h"
 
-#include <cctype>
 #include <cstdlib>
-#include <map>
 #include <string>
 
+#include "core/distro.h"
 #include "core/ecosystem.h"
 #include "core/error.h"
 #include "db/feeds/feed.h"
@@ -112,51 +111,24 @@ CREATE TABLE affected_versions (
 ) WITHOUT ROWID;
 )SQL";
 
-const std::map<std::string, std::string, std::less<>>& DebianReleases() {
-  static const std::map<std::string, std::string, std::less<>> m = {
-      {"1.1", "buzz"},   {"1.2", "rex"},     {"1.3", "bo"},       {"2.0", "hamm"},   {"2.1", "slink"},
-      {"2.2", "potato"}, {"3.0", "woody"},   {"3.1", "sarge"},    {"4", "etch"},     {"5", "lenny"},
-      {"6", "squeeze"},  {"7", "wheezy"},    {"8", "jessie"},     {"9", "stretch"},  {"10", "buster"},
-      {"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"},   {"14", "forky"},   {"15", "duke"}};
-  return m;
-}
-
 }  // namespace
 
 const char* SchemaSql() { return kSchema; }
 
-std::string DebianCodename(std::string_view release) {
-  std::string r(release);
-  auto it = DebianReleases().find(r);
-  if (it != DebianReleases().end()) return it->second;
-  // "11.7" -> "11"
-  auto dot = r.find('.');
-  if (dot != std::string::npos && dot > 0 && r.substr(0, dot) != "1" && r.substr(0, dot) != "2" &&
-      r.substr(0, dot) != "3") {
-    it = DebianReleases().find(r.substr(0, dot));
-    if (it != DebianReleases().end()) return it->second;
-  }
-  return Lower(r);
-}
+std::string DebianCodename(std::string_view release) { return distro::DebianCodename(release); }
 
 std::string NormalizeEcosystem(std::string_view ecosystem) {
   std::string e = Trim(ecosystem);
-  auto colon = e.find(':');
-  std::string head = Lower(e.substr(0, colon));
-  std::string rest = colon == std::string::npos ? "" : e.substr(colon + 1);
-  if (head == "alpine") {
-    if (!rest.empty() && rest[0] != 'v' && std::isdigit(static_cast<unsigned char>(rest[0]))) rest = "v" + rest;
-    return "alpine" + (rest.empty() ? "" : ":" + Lower(rest));
-  }
-  if (head == "debian") return "debian" + (rest.empty() ? "" : ":" + DebianCodename(rest));
-  if (head == "ubuntu") {
-    std::string r = Lower(rest);
-    for (std::string_view suffix : {":lts"}) {
-      if (EndsWith(r, suffix)) r.resize(r.size() - suffix.size());
-    }
-    return "ubuntu" + (r.empty() ? "" : ":" + r);
-  }
-  // Language ecosystems: the canonical OSV spelling (core/ecosystem.cpp).
+  // Distributions: the one table (core/distro.h) the scanner's release key comes from too.
+  if (std::string key = distro::KeyFromOsv(e); !key.empty()) return key;
+  const auto colon = e.find(':');
+  // A bare distribution name ("Alpine", "Red Hat") is its key's head.
+  if (colon == std::string::npos)
+    if (const distro::Distro* d = distro::ForEcosystem(e)) return std::string(d->key);
+  const std::string head = Lower(e.substr(0, colon));
+  const std::string rest = colon == std::string::npos ? "" : e.substr(colon + 1);
+  // Language ecosystems, and distribution spellings the table maps to no release key (Red Hat EUS
+  // streams, SUSE LTSS): the canonical OSV spelling (core/ecosystem.cpp).
   if (std::string_view canon = ecosystem::CanonicalOsvName(head); !canon.empty())
     return std::string(canon) + (rest.empty() ? "" : ":" + rest);
   return e;

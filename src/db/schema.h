@@ -31,11 +31,17 @@ inline constexpr int kSchemaVersion = 3;
 // Every CREATE statement, in order.
 const char* SchemaSql();
 
-// Ecosystem keys: "Alpine:v3.18" / "alpine:v3.18" / "alpine:3.18" -> "alpine:v3.18"; "Debian:11" /
-// "debian:bullseye" -> "debian:bullseye"; "Ubuntu:22.04:LTS" -> "ubuntu:22.04"; language ecosystems
-// keep their OSV spelling ("Go", "PyPI", "crates.io", "npm", "Maven", ...), matched case-insensitively.
+// Ecosystem keys. Distributions: the key of core/distro.h's table (distro::KeyFromOsv, the same table
+// the scanner's distro::ReleaseKey reads): "Alpine:v3.18" / "alpine:3.18" -> "alpine:v3.18"; "Debian:11" /
+// "debian:bullseye" -> "debian:bullseye"; "Ubuntu:22.04:LTS" -> "ubuntu:22.04";
+// "Red Hat:enterprise_linux:9::baseos" -> "rhel:9"; "AlmaLinux:9" -> "almalinux:9"; "Rocky Linux:9" ->
+// "rocky:9"; "SUSE:Linux Enterprise Server 15 SP5" -> "sles:15.5"; "openSUSE:Leap 15.5" ->
+// "opensuse-leap:15.5"; "Wolfi" -> "wolfi". Distribution spellings the table maps to no release (Red Hat
+// EUS streams, SUSE LTSS) and language ecosystems keep their OSV spelling with the head canonical ("Go",
+// "PyPI", "crates.io", "npm", "Maven", "Red Hat:rhel_eus:9.2::appstream"), matched case-insensitively.
 std::string NormalizeEcosystem(std::string_view ecosystem);
-// Debian release number -> codename ("11" -> "bullseye"); unknown numbers are returned unchanged.
+// Debian release number -> codename ("11" -> "bullseye"; distro::DebianCodename); unknown numbers are
+// returned unchanged.
 std::string DebianCodename(std::string_view release);
 // Package names as stored: folded like the package type of the ecosystem (core/ecosystem.h: PyPI
 // PEP 503, NuGet and Packagist ASCII-lowercased), others unchanged.

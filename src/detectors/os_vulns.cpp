@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/distro.h"
 #include "core/ecosystem.h"
 #include "db/schema.h"
 #include "detectors/affected.h"
@@ -16,24 +17,6 @@
 namespace customs {
 
 namespace {
-
-std::string MajorMinor(const std::string& v) {
-  size_t dot = v.find('.');
-  if (dot == std::string::npos) return v;
-  size_t dot2 = v.find('.', dot + 1);
-  return dot2 == std::string::npos ? v : v.substr(0, dot2);
-}
-
-std::string Major(const std::string& v) { return v.substr(0, v.find('.')); }
-
-// The database's ecosystem key for an OS ("alpine:v3.9", "debian:bullseye", "ubuntu:22.04").
-std::string EcosystemOf(const OSInfo& os) {
-  if (os.family == "alpine") return db::NormalizeEcosystem("alpine:v" + MajorMinor(os.version));
-  if (os.family == "debian")
-    return db::NormalizeEcosystem("debian:" + (!os.codename.empty() ? os.codename : Major(os.version)));
-  if (os.family == "ubuntu") return db::NormalizeEcosystem("ubuntu:" + MajorMinor(os.version));
-  return db::NormalizeEcosystem(os.family + ":" + Major(os.version));
-}
 
 // The table entry of an OS package type (apk, dpkg, rpm); nullptr for application packages.
 const ecosystem::Ecosystem* OsEcosystem(const std::string& pkg_type) {
@@ -58,14 +41,22 @@ class OsVulns : public Detector {
       return;
     }
     const OSInfo& os = *inv.os;
-    const std::string eco = EcosystemOf(os);
+    // The key the builder stores for this release: both sides come from core/distro.h's table.
+    const std::string eco = distro::ReleaseKey(os);
     const std::string label = os.family + " " + os.version;
     if (auto eol = EndOfLife(os); eol && !opts.today.empty() && *eol < opts.today)
       result.notices.push_back({"eol", label + ": this release reached its end of life on " + *eol +
                                            "; it gets no more security fixes"});
     if (!opts.db->HasEcosystem(eco)) {
+      const distro::Distro* d = distro::ForFamily(os.family);
+      std::string why;
+      if (!d || d->feeds.empty())
+        why = "; customs knows no feed for this distribution";
+      else
+        why = "; the feeds that cover " + std::string(d->name.substr(0, d->name.find(" ("))) + " are " +
+              std::string(d->feeds) + " (" + std::string(d->versions) + ")";
       result.notices.push_back({"no-data", label + ": no vulnerability data covers this release (" + eco +
-                                               "); its OS packages were not checked"});
+                                               "); its OS packages were not checked" + why});
       return;
     }
 

@@ -1,5 +1,6 @@
 // The version-scheme registry: the comparators of version/list.inc, and the lookup by scheme (enum
 // or id) or OSV ecosystem name (the names are core/ecosystem.cpp's table).
+#include "core/distro.h"
 #include "core/ecosystem.h"
 #include "version/version.h"
 
@@ -48,7 +49,11 @@ const Comparator* ComparatorFor(std::string_view scheme) {
   if (const Comparator* c = Lookup(scheme)) return c;
   // OSV ecosystems with a release: "Alpine:v3.18", "Debian:12", "Ubuntu:22.04:LTS".
   size_t colon = scheme.find(':');
-  if (colon != std::string_view::npos && colon > 0) return Lookup(scheme.substr(0, colon));
+  if (colon != std::string_view::npos && colon > 0)
+    if (const Comparator* c = Lookup(scheme.substr(0, colon))) return c;
+  // Distribution keys the database stores ("rhel:9", "sles:15.5", "opensuse-leap:15.5", "amzn:2"):
+  // the version order of core/distro.h's row.
+  if (const distro::Distro* d = distro::ForEcosystem(scheme)) return &ComparatorFor(d->scheme);
   return nullptr;
 }
 

@@ -5,6 +5,7 @@
 #include "support/fixtures.h"
 
 #include "analyzers/os_release.h"
+#include "core/distro.h"
 #include "analyzers_test_util.h"
 
 namespace customs {
@@ -324,6 +325,46 @@ TEST(MergeOSFacts, Rules) {
       {fact("usr/lib/os-release", "fedora", "38", 90), fact("etc/os-release", "fedora", "39", 100)});
   EXPECT_EQ(d->version, "39");
   EXPECT_EQ(d->source_file, "etc/os-release");
+}
+
+// The os-release files of tests/fixtures/distros/os-release/ (real files of the images named in that
+// folder's README): each gives its distribution's family and, through the distribution table, the
+// database key the scanner asks for.
+TEST_F(OSReleaseTest, RealOsReleaseFilesGiveTheTablesKey) {
+  const std::string dir = std::string(CUSTOMS_SOURCE_DIR) + "/tests/fixtures/distros/os-release/";
+  struct Case {
+    const char* file;
+    const char* family;
+    const char* version;
+    const char* key;
+  };
+  const Case cases[] = {
+      {"ubuntu-22.04", "ubuntu", "22.04", "ubuntu:22.04"},
+      {"amzn-2023", "amazon", "2023", "amzn:2023"},
+      {"amzn-2", "amazon", "2", "amzn:2"},
+      {"rocky-9.6", "rocky", "9.6", "rocky:9"},
+      {"almalinux-9.3", "almalinux", "9.3", "almalinux:9"},
+      {"rhel-9.3", "rhel", "9.3", "rhel:9"},
+      {"sles-15.5", "sles", "15.5", "sles:15.5"},
+      {"opensuse-leap-15.6", "opensuse.leap", "15.6", "opensuse-leap:15.6"},
+      {"opensuse-tumbleweed", "opensuse.tumbleweed", "20240801", "opensuse-tumbleweed"},
+      {"wolfi", "wolfi", "20230201", "wolfi"},
+      {"chainguard", "chainguard", "20230214", "chainguard"},
+      {"distroless-debian11", "debian", "11", "debian:bullseye"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    auto content = ReadFile(dir + c.file);
+    ASSERT_TRUE(content) << dir + c.file;
+    // Distroless ships it as usr/lib/os-release (etc/os-release links there).
+    const bool distroless = std::string_view(c.file).starts_with("distroless");
+    auto os = Detect({{distroless ? "usr/lib/os-release" : "etc/os-release", *content}});
+    ASSERT_TRUE(os);
+    EXPECT_EQ(os->family, c.family);
+    EXPECT_EQ(os->version, c.version);
+    EXPECT_EQ(distro::ReleaseKey(*os), c.key);
+    ASSERT_NE(distro::ForFamily(os->family), nullptr);
+  }
 }
 
 }  // namespace

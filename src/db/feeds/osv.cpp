@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/distro.h"
 #include "db/feeds/docs.h"
 #include "db/feeds/feed.h"
 #include "db/schema.h"
@@ -30,15 +31,8 @@ std::string Timestamp(const std::string& t) {
 }
 
 // Distributions: an ECOSYSTEM range's fixed event is the distro's fixed version. `eco` is the raw
-// OSV name or the normalized key (either case).
-bool IsDistro(const std::string& eco) {
-  static const char* const kPrefixes[] = {"alpine", "debian",    "ubuntu", "red hat", "redhat", "rhel",      "almalinux",
-                                          "rocky",  "suse",      "opensuse", "sles",  "wolfi",  "chainguard"};
-  const std::string l = Lower(eco);
-  for (const char* p : kPrefixes)
-    if (StartsWith(l, p)) return true;
-  return false;
-}
+// OSV name or the normalized key (either case); the distribution table (core/distro.h) decides.
+bool IsDistro(const std::string& eco) { return distro::IsDistroEcosystem(eco); }
 
 // The CVSS entries of a severity[] list (CVSS_V2/V3/V4); other types are ratings, not vectors.
 void Severities(const nlohmann::json& j, std::vector<CvssVector>& out) {
