@@ -26,7 +26,10 @@ namespace customs::db {
 
 // 2: package names folded by core/ecosystem.h (NuGet and Packagist lowercased; PyPI names keep
 // leading/trailing separators as one '-', like packaging's canonicalize_name).
-inline constexpr int kSchemaVersion = 3;
+// 3: NVD (description, dates) and EPSS tables.
+// 4: distribution release keys from core/distro.h ("rhel:9", "almalinux:8", "wolfi"): databases built
+//    before store OSV records of those distributions under keys the scanner never asks for.
+inline constexpr int kSchemaVersion = 4;
 
 // Every CREATE statement, in order.
 const char* SchemaSql();
