@@ -176,4 +176,33 @@ TEST(LangMavenPom, ParentModuleAndLocalRepository) {
   for (const auto& dg : report["diagnostics"]) ADD_FAILURE() << dg.dump();
 }
 
+// The same project inside a root filesystem (an image's view): the parent POM is not beside the
+// module but in root's local repository (root/.m2/repository), as `mvn install` of the parent leaves
+// it, and so is the dependency's POM.
+TEST(LangMavenPom, RootfsWithRootsLocalRepository) {
+  ct::TempDir d;
+  const std::string root = d / "rootfs";
+  const std::string repo = root + "/root/.m2/repository/";
+  ct::WriteFile(root + "/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n");
+  ct::WriteFile(root + "/opt/shop/pom.xml", kCore);  // module alone: ../pom.xml is not there
+  ct::WriteFile(repo + "org/example/shop/shop-parent/1.0.0/shop-parent-1.0.0.pom", kParent);
+  ct::WriteFile(repo + "org/apache/commons/commons-configuration2/2.7/commons-configuration2-2.7.pom", kConfiguration2);
+  ct::RunResult r = ct::RunCustoms({"rootfs", root, "-f", "json", "-q", "--scanners", "none"});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const json report = ct::ParseJson(r.out);
+  std::set<std::string> got;
+  for (const auto& t : report["targets"])
+    for (const auto& p : t.value("packages", json::array()))
+      if (p.value("purl", "").rfind("pkg:maven/", 0) == 0)
+        got.insert(p["dbPath"].get<std::string>() + " " + p["name"].get<std::string>() + "@" +
+                   p["version"].get<std::string>());
+  EXPECT_EQ(got, (std::set<std::string>{"opt/shop/pom.xml org.example.shop:shop-core@1.0.0",
+                                        "opt/shop/pom.xml org.apache.commons:commons-configuration2@2.7",
+                                        "opt/shop/pom.xml org.apache.commons:commons-lang3@3.9",
+                                        "opt/shop/pom.xml org.apache.commons:commons-text@1.8",
+                                        "opt/shop/pom.xml commons-logging:commons-logging@1.2",
+                                        "opt/shop/pom.xml junit:junit@4.13.2"}))
+      << r.out.substr(0, 4000);
+}
+
 }  // namespace
