@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries
   libarchive-dev zlib1g-dev libzstd-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libspdlog-dev librpm-dev libyaml-cpp-dev libsqlite3-dev libtomlplusplus-dev libcurl4-openssl-dev libsodium-dev
-  libhyperscan-dev libpcre2-dev libpq-dev
+  libhyperscan-dev libpcre2-dev libpq-dev libpugixml-dev
   # the scan store's PostgreSQL back end, tested against a real server (scripts/postgres.sh)
   postgresql
   # tests: oracles and fixture makers

@@ -5,7 +5,8 @@
 //     "requested": "[13.0.1, )", "resolved": "13.0.1", "contentHash": "...", "dependencies": {...}}}}}
 // type is Direct, Transitive, CentralTransitive or Project (a project reference: skipped). A package
 // locked for several target frameworks is one package; extra "direct" = "true" when any framework
-// lists it as Direct, "frameworks" = comma-separated target frameworks. An entry's "dependencies"
+// lists it as Direct, "frameworks" = comma-separated target frameworks (ids compared case-insensitively,
+// as NuGet defines them; the name is kept as first written). An entry's "dependencies"
 // (name -> requested range) are pinned to "name@version" (core/types.h), the version the same
 // framework resolved for that name.
 //
@@ -77,7 +78,9 @@ void ParseLock(const std::string& path, const json& doc, AnalysisResult& out) {
         ++bad;
         continue;
       }
-      const std::string key = name + "\n" + version;
+      // NuGet ids (and version labels) are case-insensitive: frameworks that spell one package
+      // differently lock one package, reported as the first spelling has it.
+      const std::string key = FoldCase(name) + "\n" + FoldCase(version);
       auto [it, fresh] = index.emplace(key, pkgs.size());
       if (fresh) {
         pkgs.push_back(MakeNuget(name, version, path));

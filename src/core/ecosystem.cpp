@@ -4,9 +4,19 @@ namespace customs::ecosystem {
 
 namespace {
 
-// One line per package type the analyzers emit. Folding follows the registries: PyPI names are
-// PEP 503-normalized; Packagist and NuGet compare names case-insensitively; npm, Go module paths,
-// crates.io (as OSV records it), Maven coordinates and RubyGems are matched exactly.
+// One line per package type the analyzers emit. Folding follows the registries' specifications:
+// - PyPI: PEP 503 (runs of '-', '_', '.' are one '-', case-insensitive);
+// - Packagist: "vendor/package" is lowercase by Composer's schema, and Packagist finds packages
+//   case-insensitively; NuGet: package ids are case-insensitive (ASCII; the id grammar is ASCII);
+// - crates.io: the registry is case-insensitive with '-' and '_' equivalent (CratesNormalize), but
+//   the row still says kExact: the RustSec feed (db/feeds/rustsec.cpp) stores the crate name as
+//   written instead of db::NormalizePackage's key, so folding the lookup side alone would lose every
+//   RustSec match. Switch the row to kCrates together with that feed (and rebuild databases).
+// - npm: exact (new names must be lowercase, but legacy mixed-case names such as "JSONStream" are
+//   other packages than their lowercase spelling); Go module paths: exact (the module proxy's
+//   "!"-case-encoding exists because "github.com/BurntSushi/toml" and ".../burntsushi/toml" are
+//   different modules); Maven "groupId:artifactId": exact, as repository paths are; RubyGems: exact
+//   (gem and Bundler resolve names byte for byte); distro packages: exact.
 constexpr Ecosystem kTable[] = {
     // type, osv name, scheme, folding, db key, purl type, purl namespace split, os, by source
     {"apk", "", Scheme::kApk, Folding::kExact, DbKey::kOsRelease, "apk", 0, true, true},
@@ -119,6 +129,12 @@ std::string Pep503Normalize(std::string_view name) {
   return out;
 }
 
+std::string CratesNormalize(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) c = c == '-' ? '_' : Lower(c);
+  return out;
+}
+
 std::string LowerAscii(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = Lower(c);
@@ -130,6 +146,7 @@ std::string Fold(Folding f, std::string_view name) {
     case Folding::kExact: return std::string(name);
     case Folding::kLowerAscii: return LowerAscii(name);
     case Folding::kPep503: return Pep503Normalize(name);
+    case Folding::kCrates: return CratesNormalize(name);
   }
   return std::string(name);
 }

@@ -23,9 +23,10 @@ std::string_view SchemeId(Scheme s);  // "apk", "dpkg", ..., "pep440", "nuget"
 // How the ecosystem's registry compares package names: names that fold to the same key are one
 // package (the database key, lockfile indexes, the reporters' dependency keys).
 enum class Folding {
-  kExact,       // byte for byte (npm, Go, crates.io, Maven, RubyGems, distro packages)
+  kExact,       // byte for byte (npm, Go, Maven, RubyGems, distro packages)
   kLowerAscii,  // ASCII case-insensitive (Packagist, NuGet)
   kPep503,      // PyPI: Pep503Normalize
+  kCrates,      // crates.io: CratesNormalize
 };
 
 // Where the database's `affected.ecosystem` key of a package comes from.
@@ -86,6 +87,10 @@ const PurlType* PurlRules(std::string_view purl_type);
 // letters are lowercased (locale-free; other bytes are kept). Leading and trailing separators are
 // not stripped, as canonicalize_name does not strip them ("-Foo_" -> "-foo-").
 std::string Pep503Normalize(std::string_view name);
+// crates.io's canonical crate name (crates.io `canon_crate_name`): ASCII lowercase with every '-'
+// written '_'. The registry refuses a crate whose canonical name another crate has ("Foo-bar" when
+// "foo_bar" exists), so names equal under it are one crate; Cargo resolves them the same way.
+std::string CratesNormalize(std::string_view name);
 // ASCII lowercase, locale-free.
 std::string LowerAscii(std::string_view s);
 // `name` folded the way `f` says.

@@ -10,6 +10,7 @@
 
 #include "analyzers/os_release.h"
 #include "core/error.h"
+#include "inventory/dedupe.h"
 #include "inventory/history.h"
 #include "inventory/links.h"
 #include "walker/squash.h"
@@ -298,6 +299,8 @@ Inventory BuildInventory(const LoadedSource& src, const std::vector<LayerScan>& 
     if (!e || (e->meta->type != FileType::kRegular && e->meta->type != FileType::kHardlink)) return std::nullopt;
     return target;
   });
+  // After linking: the installed copies' dependencies are pinned by now, and the lockfile's are its own.
+  MergeInstalledNpmIntoLockfiles(inv.packages);
   std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
     return std::tie(a.type, a.name, a.version, a.arch, a.db_path) < std::tie(b.type, b.name, b.version, b.arch, b.db_path);
   });

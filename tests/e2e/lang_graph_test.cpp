@@ -9,6 +9,7 @@
 // Skipped, with the reason, when npm is missing or the npm registry does not answer.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -249,10 +250,17 @@ TEST(LangGraph, NpmLsHasTheNestedVersions) {
 
 TEST(LangGraph, PackageLockAndNodeModulesGraphsAreNpmLs) {
   INSTALL_OR_SKIP(in);
-  // The project as npm left it: package-lock.json (v3) is one target; each node_modules/**/package.json
-  // is its own file, and the "Node.js" target holds them all, each dependency being the copy Node.js
-  // would load from the package's directory.
-  CheckGraphs(in, *in.dir / "proj", {{"package-lock.json", IsLockfile}, {"Node.js", IsManifest}}, "npm install");
+  // The project as npm left it: package-lock.json (v3) is one target; the installed packages are the
+  // ones it pins, so they are its packages (also found in node_modules, issue #14), not a second graph.
+  CheckGraphs(in, *in.dir / "proj", {{"package-lock.json", IsLockfile}}, "npm install");
+  // node_modules without the lockfile: each node_modules/**/package.json is its own file, and the
+  // "Node.js" target holds them all, each dependency being the copy Node.js would load from the
+  // package's directory.
+  ct::TempDir nm("customs-lang-graph-nm");
+  std::filesystem::create_directories(nm / "proj");
+  std::filesystem::copy(*in.dir / "proj/node_modules", nm / "proj/node_modules",
+                        std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks);
+  CheckGraphs(in, nm / "proj", {{"Node.js", IsManifest}}, "node_modules alone");
 }
 
 TEST(LangGraph, PackageLockV1AndV2GraphsAreNpmLs) {

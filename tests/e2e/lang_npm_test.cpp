@@ -511,12 +511,21 @@ TEST(LangNpm, InventoryMatchesNpmLs) {
     CheckNodeModulesPackages(pkgs, ls, "node_modules alone");
   }
 
-  // The whole project: both analyzers, each with the full set, nothing else.
+  // The whole project: every installed package is the one the lockfile beside it pins (issue #14), so
+  // each is reported once, from the lockfile, also found in its installed package.json files: the
+  // lockfile's set, and the installed manifests (npm ls's install paths) all accounted for.
   {
     const auto pkgs = NpmPackages(Scan(project, {"--scanners", "none"}));
-    for (const auto& p : pkgs) EXPECT_TRUE(FromLockfile(p) || FromNodeModules(p)) << p.db_path;
+    for (const auto& p : pkgs) EXPECT_TRUE(FromLockfile(p)) << p.db_path;
     CheckLockfilePackages(pkgs, ls, lock, "whole project");
-    CheckNodeModulesPackages(pkgs, ls, "whole project");
+    std::map<std::string, std::string> found, want;  // installed package.json -> name@version
+    for (const auto& p : pkgs) {
+      std::istringstream paths(p.extra.count("also_found_in") ? p.extra.at("also_found_in") : "");
+      for (std::string path; std::getline(paths, path);)
+        EXPECT_TRUE(found.emplace(path, p.name + "@" + p.version).second) << path;
+    }
+    for (const auto& [path, n] : ls) want[path + "/package.json"] = n.name + "@" + n.version;
+    EXPECT_EQ(found, want);
   }
 }
 
@@ -529,7 +538,7 @@ TEST(LangNpm, PublishedAdvisoriesMatchInstalledVersions) {
   ct::RunResult run;
   const json report = Scan(project, {"--db", db}, &run);
   const auto pkgs = NpmPackages(report);
-  ASSERT_EQ(pkgs.size(), 10u) << "5 packages from the lockfile, 5 from node_modules";
+  ASSERT_EQ(pkgs.size(), 5u) << "5 packages from the lockfile, also found installed in node_modules";
 
   size_t findings = 0;
   for (const auto& p : pkgs) {
@@ -571,7 +580,8 @@ TEST(LangNpm, PublishedAdvisoriesMatchInstalledVersions) {
     for (const auto& [id, v] : by_ghsa) got_ids.insert(id);
     EXPECT_EQ(got_ids, want_ids) << "exactly the advisories whose ranges hold the installed version";
   }
-  EXPECT_EQ(findings, 2 * kExpected.size());
+  // Once each: the installed copies are the lockfile's packages, not more of them.
+  EXPECT_EQ(findings, kExpected.size());
   ASSERT_TRUE(report.contains("summary"));
   const json& s = report.at("summary").at("vulnerabilities");
   EXPECT_EQ(s.value("CRITICAL", -1), 0);

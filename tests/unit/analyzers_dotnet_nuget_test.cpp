@@ -94,6 +94,21 @@ TEST(DotnetNuget, PackagesLock) {
   EXPECT_EQ(r.diagnostics.size(), 1u);
 }
 
+// NuGet ids are case-insensitive: one package locked under two spellings is one package, named as
+// the lockfile first writes it (the database matches it whatever the advisory's spelling).
+TEST(DotnetNuget, PackagesLockIdsAreCaseInsensitive) {
+  auto a = Make_dotnet_nuget();
+  AnalysisResult r = AnalyzeOne(*a, "packages.lock.json", R"json({"version": 1, "dependencies": {
+    "net6.0": {"newtonsoft.json": {"type": "Direct", "requested": "[12.0.3, )", "resolved": "12.0.3", "contentHash": "x"}},
+    "net7.0": {"Newtonsoft.Json": {"type": "Transitive", "resolved": "12.0.3", "contentHash": "x"}}}})json");
+  ASSERT_EQ(r.package_dbs.size(), 1u);
+  const auto& pk = r.package_dbs[0].packages;
+  ASSERT_EQ(pk.size(), 1u);
+  EXPECT_EQ(pk[0].name, "newtonsoft.json");
+  EXPECT_EQ(pk[0].extra.at("frameworks"), "net6.0,net7.0");
+  EXPECT_EQ(pk[0].extra.at("direct"), "true");
+}
+
 TEST(DotnetNuget, DepsJson) {
   auto a = Make_dotnet_nuget();
   AnalysisResult r = AnalyzeOne(*a, "app/MyApp.deps.json", kDeps);

@@ -91,6 +91,67 @@ TEST(Ecosystem, NameFoldingPerType) {
   EXPECT_EQ(db::NormalizePackage("debian:bullseye", "Foo_Bar"), "Foo_Bar");
 }
 
+// Each ecosystem's name rule against its specification, on both sides of a match: the key the
+// database stores for an advisory's spelling (db::NormalizePackage, what `db build` writes) and the
+// key a scanned package's spelling is looked up under (db::NormalizePackage again, via
+// VulnDB::Affecting, from the package type's OSV name) and reporters' dependency keys
+// (ecosystem::FoldName) are one function, so names the registry treats as one package meet.
+TEST(Ecosystem, NameRulesPerSpecification) {
+  struct Case {
+    const char* type;
+    const char* a;
+    const char* b;
+    bool same;  // does the registry treat a and b as one package?
+  };
+  const Case kCases[] = {
+      // PyPI, PEP 503: runs of '-', '_', '.' are one separator; case-insensitive.
+      {"pypi", "Django_Thing", "django-thing", true},
+      {"pypi", "zope.interface", "Zope-Interface", true},
+      {"pypi", "a--b", "a-b", true},
+      {"pypi", "ab", "a-b", false},
+      // NuGet: package ids are case-insensitive.
+      {"nuget", "Newtonsoft.Json", "newtonsoft.json", true},
+      {"nuget", "Newtonsoft.Json", "Newtonsoft_Json", false},
+      // Packagist: vendor/package, case-insensitive.
+      {"composer", "Twig/Twig", "twig/twig", true},
+      {"composer", "symfony/http-kernel", "symfony/http_kernel", false},
+      // crates.io: exact for now (see the cargo row of core/ecosystem.cpp: the RustSec feed stores
+      // names unfolded); the registry's rule itself is CratesNormalize, tested below.
+      {"cargo", "actix-http", "actix-http", true},
+      {"cargo", "serde", "serde-", false},
+      // Maven: groupId:artifactId exact (repository paths are case-sensitive).
+      {"maven", "org.apache.commons:commons-text", "org.apache.commons:commons-text", true},
+      {"maven", "org.apache.commons:commons-text", "org.apache.commons:Commons-Text", false},
+      {"maven", "org.apache.commons:commons-text", "org.apache.commons:commons_text", false},
+      // Go module paths exact (the proxy's "!b" case-encoding keeps BurntSushi and burntsushi apart).
+      {"golang", "github.com/BurntSushi/toml", "github.com/burntsushi/toml", false},
+      // npm exact: legacy mixed-case names are packages of their own.
+      {"npm", "JSONStream", "jsonstream", false},
+      // RubyGems exact.
+      {"gem", "RedCloth", "redcloth", false},
+      {"gem", "net-http", "net_http", false},
+  };
+  for (const Case& c : kCases) {
+    const ecosystem::Ecosystem* e = ecosystem::ForType(c.type);
+    ASSERT_NE(e, nullptr) << c.type;
+    const std::string osv(e->osv);
+    EXPECT_EQ(db::NormalizePackage(osv, c.a) == db::NormalizePackage(osv, c.b), c.same)
+        << c.type << ": " << c.a << " / " << c.b;
+    EXPECT_EQ(ecosystem::FoldName(c.type, c.a) == ecosystem::FoldName(c.type, c.b), c.same) << c.type;
+    // One rule: the database key is the reporters' key.
+    EXPECT_EQ(db::NormalizePackage(osv, c.a), ecosystem::FoldName(c.type, c.a)) << c.type;
+    // The OSV name as a record may spell it (case-insensitive) selects the same rule.
+    EXPECT_EQ(db::NormalizePackage(db::NormalizeEcosystem(ecosystem::LowerAscii(osv)), c.a),
+              ecosystem::FoldName(c.type, c.a))
+        << c.type;
+  }
+  // crates.io's canonical crate name (canon_crate_name): lowercase, '-' as '_'.
+  EXPECT_EQ(ecosystem::CratesNormalize("Serde-JSON_x"), "serde_json_x");
+  EXPECT_EQ(ecosystem::CratesNormalize("actix-http"), ecosystem::CratesNormalize("Actix_HTTP"));
+  EXPECT_NE(ecosystem::CratesNormalize("serde"), ecosystem::CratesNormalize("serde-"));
+  EXPECT_EQ(ecosystem::Fold(ecosystem::Folding::kCrates, "A-b"), "a_b");
+}
+
 // Locale-free: bytes outside ASCII are kept as they are (packaging lowercases Unicode too; PyPI
 // names are ASCII by the core metadata specification).
 TEST(Ecosystem, Pep503IsAsciiOnly) {
