@@ -1,5 +1,5 @@
 // Feeds arbitrary bytes to every advisory feed parser's in-memory entry point (Feed::ParseBytes).
-// The first byte picks the parser (bits 0-2: index into Feeds(), modulo their number) and the name
+// The first byte picks the parser (bits 0-2: index into Feeds(), modulo their number; 7: amazon_alas) and the name
 // hint (bits 3-4: JSON, YAML, list, markdown), so seeds keep their parser when a feed is added;
 // malformed input must end in Sink::Skip, never a crash, hang or leak. Gzip bodies (NVD .json.gz,
 // EPSS .csv.gz) are decompressed by the parsers themselves. Bit 7 set: the body is an NVD .meta file

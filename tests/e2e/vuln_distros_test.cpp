@@ -393,3 +393,55 @@ TEST(VulnDistros, DistrolessStatusDMatchesAsDebian) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Amazon Linux: ALAS advisories (vuln-list's JSON copies, and the updateinfo.xml form), by binary
+// package name and release (2, 2023), rpm order, the ALAS severity as the rating; one finding per CVE
+// the advisory fixes, the ALAS id as an alias.
+
+TEST(VulnDistros, AmazonLinuxMatchesAlasWithRpmOrder) {
+  std::string why;
+  if (!ct::RpmRootAvailable(ct::RpmDbBackend::kSqlite, &why)) GTEST_SKIP() << why;
+  ct::TempDir d;
+  const std::string db = BuildDb(d, "amazon");
+  const std::string db_xml = BuildDb(d, "amazon-xml");
+  ASSERT_FALSE(db.empty() || db_xml.empty());
+
+  auto al2 = RpmRootOf(d / "al2", {Rpm("curl", "7.55.1", "8.amzn2.0.2"), Rpm("libcurl", "7.55.1", "8.amzn2.0.2")},
+                       OsRelease("amzn-2"), &why);
+  ASSERT_TRUE(al2) << why;
+  for (const std::string& database : {db, db_xml}) {
+    SCOPED_TRACE(database);
+    Scan s = ScanRoot(*al2, database);
+    EXPECT_EQ(ct::Str(s.run.report["os"], "family"), "amazon");
+    EXPECT_FALSE(s.Has("no-data")) << NoticeText(s);
+    for (const char* pkg : {"curl", "libcurl"}) {
+      auto f = s.Of(pkg);
+      ASSERT_EQ(f.size(), 2u) << pkg << NoticeText(s);
+      EXPECT_EQ(f[0].id, "CVE-2018-1000005");
+      EXPECT_EQ(f[1].id, "CVE-2018-1000007");
+      for (const auto& x : f) {
+        EXPECT_EQ(x.fixed, "7.55.1-9.amzn2.0.1");
+        EXPECT_EQ(x.status, "fixed");
+        EXPECT_EQ(x.severity, "HIGH") << "ALAS 'important'";
+      }
+    }
+  }
+  // The fixed build, and a later one (rpm compares "10.amzn2" above "9.amzn2.0.1").
+  for (const char* release : {"9.amzn2.0.1", "10.amzn2"}) {
+    auto root = RpmRootOf(d / (std::string("al2-") + release), {Rpm("curl", "7.55.1", release)}, OsRelease("amzn-2"), &why);
+    ASSERT_TRUE(root) << why;
+    EXPECT_TRUE(ScanRoot(*root, db).Of("curl").empty()) << release;
+  }
+  // Amazon Linux 2023: its own advisories only (AL2's curl record does not apply).
+  auto al2023 = RpmRootOf(d / "al2023", {Rpm("rsync", "3.2.5", "1.amzn2023.0.2"), Rpm("curl", "7.55.1", "8.amzn2.0.2")},
+                          OsRelease("amzn-2023"), &why);
+  ASSERT_TRUE(al2023) << why;
+  Scan s = ScanRoot(*al2023, db);
+  EXPECT_FALSE(s.Has("no-data")) << NoticeText(s);
+  EXPECT_EQ(s.Of("rsync").size(), 3u) << NoticeText(s);
+  EXPECT_TRUE(s.Of("curl").empty());
+  // Amazon Linux 2 against a database without ALAS: the no-data notice, as before.
+  const std::string other = BuildDb(d, "wolfi");
+  EXPECT_TRUE(ScanRoot(*al2, other).Has("no-data"));
+}
