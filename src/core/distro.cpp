@@ -75,8 +75,8 @@ constexpr Distro kTable[] = {
      OsvForm::kRolling, "chainguard-secdb, osv-chainguard", "rolling", "Alpine's secdb format without a release"},
     {"amzn", "Amazon Linux", kAmazonFamily, kAmazonId, "rpm", Scheme::kRpm, Release::kMajor, "", OsvForm::kNone,
      "amazon-alas", "2, 2023 (and Amazon Linux 1 as amzn:2018)",
-     "ALAS in updateinfo.xml or vuln-list JSON (db build --from DIR/amazon-alas); OSV has no Amazon Linux "
-     "ecosystem"},
+     "ALAS from each release's yum repository (updateinfo.xml), or vuln-list's JSON with db build; OSV has no "
+     "Amazon Linux ecosystem"},
     {"photon", "VMware Photon OS", kPhoton, kPhoton, "rpm", Scheme::kRpm, Release::kMajorMinor, "", OsvForm::kNone,
      "", "", "not covered: no feed"},
 };

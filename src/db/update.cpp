@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 
+#include <pugixml.hpp>
 #include <zlib.h>
 
 #include "core/curl_lib.h"
@@ -228,6 +229,62 @@ void CheckBuilt(const std::string& staged, const std::set<std::string>& required
 
 }  // namespace
 
+// A yum repository's updateinfo (update.h FeedUrl::yum): mirror.list -> base URL -> repodata/repomd.xml
+// -> the updateinfo location and sha256 -> the body, verified. `base_url` (--base-url) rebases the
+// mirror's URL as it rebases the table's.
+static void FetchYumUpdateinfo(const FeedUrl& f, const std::string& dest, const UpdateOptions& o, UpdateResult& res) {
+  const std::string list_file = dest + ".mirror.list", repomd_file = dest + ".repomd.xml";
+  ScopedFile list_guard(list_file), repomd_guard(repomd_file);
+  DownloadFile(f.url, list_file, o.limits, o.progress, o.cancel);
+  res.urls.push_back(f.url);
+  std::string text, err;
+  if (!ReadWholeFile(list_file, text, err, 1 << 16)) throw IoError(list_file, err);
+  std::string base;
+  for (size_t i = 0; i < text.size() && base.empty();) {
+    size_t nl = text.find('\n', i);
+    std::string line = Trim(text.substr(i, nl == std::string::npos ? std::string::npos : nl - i));
+    i = nl == std::string::npos ? text.size() : nl + 1;
+    if (StartsWith(line, "http://") || StartsWith(line, "https://")) base = line;
+  }
+  if (base.empty()) throw Error(kExitInputRejected, f.url + ": no repository URL in the mirror list; database not replaced");
+  if (base.back() != '/') base += '/';
+  if (!o.base_url.empty()) base = RebaseUrl(base, o.base_url);
+  ThrowIfCancelled(o.cancel);
+  const std::string repomd_url = base + "repodata/repomd.xml";
+  DownloadFile(repomd_url, repomd_file, o.limits, o.progress, o.cancel);
+  res.urls.push_back(repomd_url);
+  if (!ReadWholeFile(repomd_file, text, err, 16 << 20)) throw IoError(repomd_file, err);
+  pugi::xml_document doc;
+  if (!doc.load_buffer(text.data(), text.size()))
+    throw Error(kExitInputRejected, repomd_url + ": not XML; database not replaced");
+  std::string href, sha256;
+  for (const pugi::xml_node d : doc.child("repomd").children("data")) {
+    if (std::string(d.attribute("type").value()) != "updateinfo") continue;
+    href = d.child("location").attribute("href").value();
+    const pugi::xml_node sum = d.child("checksum");
+    if (Lower(sum.attribute("type").value()) == "sha256") sha256 = Lower(Trim(sum.child_value()));
+  }
+  if (href.empty() || href.find("..") != std::string::npos || StartsWith(href, "/") || href.find("://") != std::string::npos)
+    throw Error(kExitInputRejected, repomd_url + ": names no updateinfo inside the repository; database not replaced");
+  ThrowIfCancelled(o.cancel);
+  const std::string body_url = base + href;
+  DownloadFile(body_url, dest, o.limits, o.progress, o.cancel);
+  res.urls.push_back(body_url);
+  if (!sha256.empty()) {
+    Sha256 h;
+    std::FILE* in = std::fopen(dest.c_str(), "rb");
+    if (!in) throw IoError(dest, std::strerror(errno));
+    char buf[1 << 16];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, in)) > 0;) h.Update(buf, n);
+    std::fclose(in);
+    if (h.Digest() != "sha256:" + sha256) {
+      std::error_code ec;
+      fs::remove(dest, ec);
+      throw Error(kExitInputRejected, body_url + ": sha256 differs from " + repomd_url + "; database not replaced");
+    }
+  }
+}
+
 // A META-guarded feed (update.h): its META downloaded; the body only when the META changed.
 static void FetchGuarded(const FeedUrl& f, const std::string& cache_dir, const UpdateOptions& o, UpdateResult& res) {
   std::error_code ec;
@@ -295,6 +352,10 @@ const std::vector<FeedUrl>& LiveFeeds() {
           if (EndsWith(f.url, ".json.gz")) f.meta_url = f.url.substr(0, f.url.size() - 8) + ".meta";
           out.push_back(std::move(f));
         }
+      } else if (StartsWith(url, "yum:")) {
+        FeedUrl f{line.group, line.source, file, url.substr(4), "", ""};
+        f.yum = true;
+        out.push_back(std::move(f));
       } else {
         out.push_back({line.group, line.source, file, url, "", ""});
       }
@@ -620,8 +681,12 @@ UpdateResult UpdateDatabase(const UpdateOptions& o) {
       fs::create_directories(dest.parent_path(), ec);
       if (ec) throw IoError(dest.parent_path().string(), "cannot create directory: " + ec.message());
       ThrowIfCancelled(o.cancel);
-      DownloadFile(f.url, dest.string(), o.limits, o.progress, o.cancel);
-      res.urls.push_back(f.url);
+      if (f.yum) {
+        FetchYumUpdateinfo(f, dest.string(), o, res);
+      } else {
+        DownloadFile(f.url, dest.string(), o.limits, o.progress, o.cancel);
+        res.urls.push_back(f.url);
+      }
       required.insert(f.source);
       auto& origin = origin_of[f.source];
       origin += (origin.empty() ? "" : ", ") + f.url;

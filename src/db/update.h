@@ -33,6 +33,9 @@ struct FeedUrl {
   // "modified"); empty for the others.
   std::string meta_url;
   std::string year;
+  // Yum repositories (Amazon Linux): `url` is the repository's mirror.list; the body is the
+  // updateinfo.xml.gz its repodata/repomd.xml names, checked against the sha256 repomd.xml gives.
+  bool yum = false;
 };
 
 // A NVD data feed's META file (https://nvd.nist.gov/vuln/data-feeds): "key:value" lines.

@@ -611,3 +611,58 @@ TEST(DbUpdateE2e, UsageErrors) {
 }
 
 }  // namespace
+
+// Amazon Linux: each release's yum repository, found the way dnf finds it -- mirror.list (its first
+// line is the repository's URL, on Amazon's CDN: --base-url rebases it too), repodata/repomd.xml, the
+// updateinfo.xml.gz it names, checked against repomd.xml's sha256. The updateinfo is the fixture's
+// ALAS2-2018-951 (tests/fixtures/distros/README.md).
+TEST(DbUpdateE2e, AmazonUpdateinfoComesThroughTheRepositoryMetadataAndIsVerified) {
+  ct::TempDir d;
+  const std::string mirror = d / "mirror";
+  const std::string xml =
+      ct::ReadFile(ct::SourceDir() + "/tests/fixtures/distros/amazon-xml/amazon-updateinfo/updateinfo.xml");
+  const std::string gz = ct::Compress(xml, ct::Compression::kGzip);
+  auto serve_release = [&](const std::string& list_path, const std::string& repo_path, const std::string& body) {
+    ct::WriteFile(mirror + list_path, "https://cdn.amazonlinux.com" + repo_path + "\n");
+    const std::string href = "repodata/" + ct::Sha256Hex(body) + "-updateinfo.xml.gz";
+    ct::WriteFile(mirror + repo_path + href, body);
+    ct::WriteFile(mirror + repo_path + "repodata/repomd.xml",
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n"
+                  "  <revision>1700000000</revision>\n"
+                  "  <data type=\"primary\"><checksum type=\"sha256\">00</checksum>"
+                  "<location href=\"repodata/primary.sqlite.gz\"/></data>\n"
+                  "  <data type=\"updateinfo\">\n    <checksum type=\"sha256\">" + ct::Sha256Hex(body) +
+                      "</checksum>\n    <location href=\"" + href + "\"/>\n  </data>\n</repomd>\n");
+  };
+  serve_release("/2/core/latest/x86_64/mirror.list", "/2/core/2.0/x86_64/4a5b8c/", gz);
+  // AL2023's repository serves an empty updateinfo (no security updates): valid, no records.
+  serve_release("/al2023/core/mirrors/latest/x86_64/mirror.list", "/al2023/core/guids/9f3e/x86_64/",
+                ct::Compress("<?xml version=\"1.0\" ?>\n<updates>\n</updates>\n", ct::Compression::kGzip));
+  MirrorServer server(mirror, d / "server.log");
+  ASSERT_TRUE(server.Up()) << ct::ReadFile(d / "server.log");
+  ct::RunOptions opts;
+  opts.env = {"XDG_CACHE_HOME=" + (d / "cache"), "TMPDIR=" + (d / "tmp"), "CUSTOMS_FIXED_TIME=1700000000"};
+  fs::create_directories(d / "tmp");
+  const std::string db = d / "amazon.db";
+  auto r = ct::RunCustoms({"db", "update", "--db", db, "--base-url", server.Url(), "--feeds", "amazon"}, opts);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe() << r.out;
+  EXPECT_NE(r.err.find(server.Url() + "/2/core/2.0/x86_64/4a5b8c/repodata/repomd.xml"), std::string::npos) << r.err;
+  const std::string dump = Dump(db);
+  EXPECT_NE(dump.find("ALAS2-2018-951"), std::string::npos);
+  EXPECT_NE(dump.find("amzn:2"), std::string::npos);
+  EXPECT_EQ(dump.find("9.9.9"), std::string::npos) << "the bugfix update must be ignored";
+  EXPECT_TRUE(Names(d / "tmp").empty());
+
+  // A body that does not match repomd.xml's sha256: refused (exit 3), the database kept.
+  const std::string before = Dump(db);
+  for (const auto& e : fs::recursive_directory_iterator(mirror))
+    if (e.path().string().find("4a5b8c/repodata/") != std::string::npos &&
+        e.path().filename().string().find("-updateinfo.xml.gz") != std::string::npos)
+      ct::WriteFile(e.path().string(), ct::Compress(xml + "<!-- tampered -->", ct::Compression::kGzip));
+  auto bad = ct::RunCustoms({"db", "update", "--db", db, "--base-url", server.Url(), "--feeds", "amazon"}, opts);
+  EXPECT_EQ(bad.exit_code, 3) << bad.Describe();
+  EXPECT_NE(bad.err.find("sha256 differs"), std::string::npos) << bad.err;
+  EXPECT_EQ(Dump(db), before);
+  EXPECT_TRUE(Names(d / "tmp").empty());
+}

@@ -51,10 +51,12 @@ TEST(DbUpdateTable, EveryLineIsAnHttpsUrlTheBuilderCanFind) {
   const std::set<std::string> hosts = {"https://secdb.alpinelinux.org/", "https://security-tracker.debian.org/",
                                        "https://osv-vulnerabilities.storage.googleapis.com/", "https://www.cisa.gov/",
                                        "https://nvd.nist.gov/", "https://epss.empiricalsecurity.com/",
-                                       "https://packages.wolfi.dev/", "https://packages.cgr.dev/"};
+                                       "https://packages.wolfi.dev/", "https://packages.cgr.dev/",
+                                       "https://cdn.amazonlinux.com/"};
   const std::map<std::string, std::string> feed_of_group = {
       {"alpine", "alpine_secdb"}, {"debian", "debian_tracker"}, {"osv", "osv"}, {"kev", "kev"},
-      {"nvd", "nvd"}, {"epss", "epss"}, {"wolfi", "alpine_secdb"}, {"chainguard", "alpine_secdb"}};
+      {"nvd", "nvd"}, {"epss", "epss"}, {"wolfi", "alpine_secdb"}, {"chainguard", "alpine_secdb"},
+      {"amazon", "amazon_alas"}};
   for (const auto& f : feeds) {
     SCOPED_TRACE(f.url);
     EXPECT_TRUE(files.insert(f.file).second) << "duplicate file " << f.file;
