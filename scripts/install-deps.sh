@@ -9,9 +9,10 @@ PACKAGES=(
   # libraries
   libarchive-dev zlib1g-dev libzstd-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libspdlog-dev librpm-dev libyaml-cpp-dev libsqlite3-dev libtomlplusplus-dev libcurl4-openssl-dev libsodium-dev
-  libhyperscan-dev libpcre2-dev libpq-dev libpugixml-dev
-  # the scan store's PostgreSQL back end, tested against a real server (scripts/postgres.sh)
-  postgresql
+  libhyperscan-dev libpcre2-dev libpq-dev libpugixml-dev libcpp-httplib-dev
+  # the scan store's PostgreSQL back end, tested against a real server (scripts/postgres.sh); curl drives
+  # the server's REST API in tests
+  postgresql curl
   # tests: oracles and fixture makers
   libgtest-dev libgmock-dev libbenchmark-dev rpm db5.3-util sqlite3 gpg debootstrap dpkg-dev zstd gzip tar
   python3 python3-pip python3-yaml nodejs

@@ -8,8 +8,8 @@ import sys
 
 # Bottom to top. The libraries (version .. signing) sit between formats/ and the stages; findings/ is
 # the model the detectors fill, so it comes before them although the flow draws it after.
-LAYERS = ["core", "formats", "version", "cvss", "db", "secrets", "misconfig", "registry", "signing",
-          "source", "walker", "analyzers", "inventory", "findings", "detectors", "policy", "reporters", "store", "cli"]
+LAYERS = ["core", "formats", "version", "cvss", "db", "secrets", "misconfig", "registry", "signing", "http",
+          "source", "walker", "analyzers", "inventory", "findings", "detectors", "policy", "reporters", "store", "server", "cli"]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')
 

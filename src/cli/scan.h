@@ -36,9 +36,6 @@ std::vector<AnalyzerGroup> DefaultGroups(TargetKind kind);
 
 ScanResult RunScan(const ScanRequest& req, Progress* progress);
 
-// Runs the detectors of every scanner whose input `opts` holds (vuln: db, secret: secret_engine,
-// misconfig: misconfig), in that order, marking each scanner as run in `result`.
-void RunDetectors(const DetectOptions& opts, ScanResult& result);
 
 // RFC 3339 UTC "now", or $CUSTOMS_FIXED_TIME when set (reproducible reports).
 std::string ScanTimestamp();

@@ -40,4 +40,9 @@ using DetectorFactory = std::unique_ptr<Detector> (*)();
 // The detectors of the given scanner ("vuln"), in detectors/list.inc order.
 std::vector<std::unique_ptr<Detector>> MakeDetectors(std::string_view scanner);
 
+// Runs the detectors of every scanner whose input `opts` holds (vuln: db, secret: secret_engine,
+// misconfig: misconfig), in that order, marking each scanner as run in `result`. The one pipeline
+// after the inventory: scans, SBOM targets and the server's rescans all call it.
+void RunDetectors(const DetectOptions& opts, ScanResult& result);
+
 }  // namespace customs

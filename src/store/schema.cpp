@@ -12,6 +12,7 @@
 //                     'gone': the component left the image); a finding that reopens is a new row
 //   events            the history: new, fixed, gone, severity-changed, kev-added, with the evaluation
 //                     that produced them (nothing is changed in place without an event saying so)
+//   tokens            API tokens (scope read|write), by SHA-256: the token itself is never stored
 #include "store/schema.h"
 
 #include <string>
@@ -104,6 +105,16 @@ CREATE TABLE events (
   detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX events_by_image ON events (image_id, id);
+)SQL",
+    // 2: API tokens of `customs server`, stored as their SHA-256 only.
+    R"SQL(
+CREATE TABLE tokens (
+  id {ID},
+  sha256 TEXT NOT NULL UNIQUE,
+  scope TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
 )SQL",
 };
 

@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <openssl/rand.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -226,6 +227,35 @@ std::optional<std::string> Store::Sbom(const std::string& digest) {
                           {Value::Text(digest)});
   if (rows.empty() || !rows[0][0]) return std::nullopt;
   return Decompress(*rows[0][0]);
+}
+
+std::string Store::CreateToken(const std::string& scope, const std::string& at, const std::string& note) {
+  if (scope != "read" && scope != "write") throw Error(kExitUsage, "token scope must be read or write, not '" + scope + "'");
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof raw) != 1) throw Error(kExitInternal, "no random bytes from OpenSSL");
+  static const char* kHex = "0123456789abcdef";
+  std::string token = "cst_";
+  for (unsigned char b : raw) {
+    token += kHex[b >> 4];
+    token += kHex[b & 15];
+  }
+  sql_->Exec("INSERT INTO tokens (sha256, scope, created_at, note) VALUES ($1, $2, $3, $4)",
+             {Value::Text(Sha256::Of(token)), Value::Text(scope), Value::Text(at), Value::Text(note)});
+  return token;
+}
+
+std::optional<std::string> Store::TokenScope(const std::string& token) {
+  if (token.size() != 68 || token.compare(0, 4, "cst_") != 0) return std::nullopt;
+  auto rows = sql_->Query("SELECT scope FROM tokens WHERE sha256 = $1", {Value::Text(Sha256::Of(token))});
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return *rows[0][0];
+}
+
+std::vector<std::string> Store::ImagesWithSbom() {
+  std::vector<std::string> out;
+  for (const auto& r : sql_->Query("SELECT DISTINCT i.digest FROM images i JOIN sboms s ON s.image_id = i.id ORDER BY i.digest"))
+    out.push_back(S(r[0]));
+  return out;
 }
 
 Submission SubmissionFromScan(const ScanResult& r, const std::string& sbom, const std::string& db_version) {

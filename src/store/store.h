@@ -87,6 +87,14 @@ class Store {
   std::optional<std::string> Sbom(const std::string& digest);
   int SchemaVersion();
 
+  // A new API token ("cst_" + 64 hex digits from the system's CSPRNG) of scope "read" or "write"; only
+  // its SHA-256 is stored. The token is returned once.
+  std::string CreateToken(const std::string& scope, const std::string& at, const std::string& note = "");
+  // The scope of a token, nullopt when it is not one of the store's.
+  std::optional<std::string> TokenScope(const std::string& token);
+  // Digests of the images that have a stored SBOM (rescans re-match them).
+  std::vector<std::string> ImagesWithSbom();
+
   Sql& sql() { return *sql_; }
 
  private:
