@@ -1,83 +1,51 @@
-// `customs server` (the scan store's REST API, src/server/) and `customs server token create`.
-#include <signal.h>
+// `customs server ...`: execs the sibling program customs-server (src/server/main.cpp) with the same
+// arguments. The HTTP server library lives only there, so that scans do not load it.
+#include <unistd.h>
 
-#include <csignal>
-#include <ctime>
-#include <filesystem>
-#include <iostream>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "core/error.h"
-#include "core/log.h"
-#include "server/server.h"
-#include "store/store.h"
 
 namespace customs {
 
 namespace {
 
-volatile std::sig_atomic_t g_server_stop = 0;
-void OnServerSignal(int) { g_server_stop = 1; }
-
-struct ServerFlags {
-  server::Options opts;
-  std::string scope = "read", note;
-  bool debug = false;
-};
-
-std::string StoreUrl(const std::string& s) { return s.empty() ? server::DefaultStorePath() : s; }
-
-int RunServer(ServerFlags& f) {
-  InitLogging(f.debug ? LogLevel::kDebug : LogLevel::kNormal);
-  // SIGTERM/SIGINT: stop accepting, finish the requests in flight, exit 0 (Kubernetes' shutdown).
-  struct sigaction sa {};
-  sa.sa_handler = OnServerSignal;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  f.opts.stop = &g_server_stop;
-  return server::Run(f.opts);
+std::string SiblingProgram(const char* name) {
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) throw IoError("/proc/self/exe", std::strerror(errno));
+  std::string dir(self, static_cast<size_t>(n));
+  dir = dir.substr(0, dir.rfind('/'));
+  return dir + "/" + name;
 }
 
-int RunTokenCreate(const ServerFlags& f) {
-  InitLogging(LogLevel::kNormal);
-  const std::string url = StoreUrl(f.opts.store);
-  if (f.opts.store.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(url).parent_path(), ec);
-  }
-  auto st = store::Store::Open(url);
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char at[32];
-  std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::cout << st->CreateToken(f.scope, at, f.note) << "\n";
-  return 0;
+[[noreturn]] void ExecServer(const std::vector<std::string>& args) {
+  const std::string prog = SiblingProgram("customs-server");
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(prog.c_str()));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv(prog.c_str(), argv.data());
+  throw IoError(prog, std::string("cannot run customs-server (build it beside customs: cmake --build build): ") +
+                          std::strerror(errno));
 }
 
 }  // namespace
 
 void RegisterCommands_server(CLI::App& app, CommandSet& set) {
-  auto f = std::make_shared<ServerFlags>();
-  auto* srv = app.add_subcommand("server", "serve the scan store's REST API (docs/server.md)");
-  srv->add_option("--listen", f->opts.listen, "HOST:PORT to listen on")->capture_default_str();
-  srv->add_option("--store", f->opts.store, "store: a SQLite file (default ~/.local/share/customs/store.db) or "
-                                            "postgres://USER@HOST:PORT/DB");
-  srv->add_option("--db", f->opts.db_path, "vulnerability database (default ~/.cache/customs/db/customs.db)");
-  srv->add_option("--tls-cert", f->opts.tls_cert, "serve HTTPS with this PEM certificate (with --tls-key)");
-  srv->add_option("--tls-key", f->opts.tls_key, "the certificate's PEM private key");
-  srv->add_flag("-d,--debug", f->debug, "debug logging on stderr");
-  auto* token = srv->add_subcommand("token", "API tokens");
-  token->require_subcommand(1);
-  auto* create = token->add_subcommand("create", "print a new API token (stored hashed in the store)");
-  create->add_option("--scope", f->scope, "read (queries) or write (submissions, rescans)")->capture_default_str();
-  create->add_option("--store", f->opts.store, "store URL (as customs server --store)");
-  create->add_option("--note", f->note, "what the token is for");
-  create->callback([f, &set] { set.selected = [f] { return RunTokenCreate(*f); }; });
-  srv->callback([f, srv, &set] {
-    if (!srv->get_subcommands().empty()) return;  // `server token create` chose already
-    set.selected = [f] { return RunServer(*f); };
+  auto* srv = app.add_subcommand("server", "serve the scan store's REST API; `server token create` makes API tokens "
+                                           "(customs server --help; docs/server.md)");
+  srv->prefix_command();
+  srv->allow_extras();
+  srv->set_help_flag();  // --help goes to customs-server
+  srv->callback([srv, &set] {
+    std::vector<std::string> args = srv->remaining();
+    set.selected = [args] () -> int { ExecServer(args); };
   });
 }
 

@@ -8,10 +8,8 @@ namespace {
 // - PyPI: PEP 503 (runs of '-', '_', '.' are one '-', case-insensitive);
 // - Packagist: "vendor/package" is lowercase by Composer's schema, and Packagist finds packages
 //   case-insensitively; NuGet: package ids are case-insensitive (ASCII; the id grammar is ASCII);
-// - crates.io: the registry is case-insensitive with '-' and '_' equivalent (CratesNormalize), but
-//   the row still says kExact: the RustSec feed (db/feeds/rustsec.cpp) stores the crate name as
-//   written instead of db::NormalizePackage's key, so folding the lookup side alone would lose every
-//   RustSec match. Switch the row to kCrates together with that feed (and rebuild databases).
+// - crates.io: the registry is case-insensitive with '-' and '_' equivalent (CratesNormalize); both
+//   the OSV crates.io records and the RustSec feed store db::NormalizePackage's key.
 // - npm: exact (new names must be lowercase, but legacy mixed-case names such as "JSONStream" are
 //   other packages than their lowercase spelling); Go module paths: exact (the module proxy's
 //   "!"-case-encoding exists because "github.com/BurntSushi/toml" and ".../burntsushi/toml" are
@@ -25,7 +23,7 @@ constexpr Ecosystem kTable[] = {
     {"npm", "npm", Scheme::kNpm, Folding::kExact, DbKey::kOsv, "npm", '/', false, false},
     {"pypi", "PyPI", Scheme::kPep440, Folding::kPep503, DbKey::kOsv, "pypi", 0, false, false},
     {"golang", "Go", Scheme::kGo, Folding::kExact, DbKey::kOsv, "golang", '/', false, false},
-    {"cargo", "crates.io", Scheme::kSemver, Folding::kExact, DbKey::kOsv, "cargo", 0, false, false},
+    {"cargo", "crates.io", Scheme::kSemver, Folding::kCrates, DbKey::kOsv, "cargo", 0, false, false},
     {"maven", "Maven", Scheme::kMaven, Folding::kExact, DbKey::kOsv, "maven", ':', false, false},
     {"gem", "RubyGems", Scheme::kRubygems, Folding::kExact, DbKey::kOsv, "gem", 0, false, false},
     {"composer", "Packagist", Scheme::kComposer, Folding::kLowerAscii, DbKey::kOsv, "composer", '/', false, false},

@@ -28,7 +28,8 @@ namespace customs::db {
 // leading/trailing separators as one '-', like packaging's canonicalize_name).
 // 3: NVD (description, dates) and EPSS tables.
 // 4: distribution release keys from core/distro.h ("rhel:9", "almalinux:8", "wolfi"): databases built
-//    before store OSV records of those distributions under keys the scanner never asks for.
+//    before store OSV records of those distributions under keys the scanner never asks for; crates.io
+//    names folded (case, '-' = '_') in the RustSec and OSV records alike.
 inline constexpr int kSchemaVersion = 4;
 
 // Every CREATE statement, in order.

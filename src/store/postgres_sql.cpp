@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include "core/error.h"
+#include "store/libpq_lib.h"
 #include "store/sql.h"
 
 namespace customs::store {
@@ -25,10 +26,10 @@ std::string Redacted(const std::string& url) {
 class PostgresSql : public Sql {
  public:
   explicit PostgresSql(const std::string& url) : name_(Redacted(url)) {
-    conn_ = PQconnectdb(url.c_str());
-    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-      std::string msg = conn_ ? PQerrorMessage(conn_) : "out of memory";
-      if (conn_) PQfinish(conn_);
+    conn_ = pq::Lib().connectdb(url.c_str());
+    if (!conn_ || pq::Lib().status(conn_) != CONNECTION_OK) {
+      std::string msg = conn_ ? pq::Lib().error_message(conn_) : "out of memory";
+      if (conn_) pq::Lib().finish(conn_);
       conn_ = nullptr;
       while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
       throw IoError(name_, "cannot connect to the store: " + msg);
@@ -36,7 +37,7 @@ class PostgresSql : public Sql {
     ExecScript("SET client_min_messages = warning");
   }
   ~PostgresSql() override {
-    if (conn_) PQfinish(conn_);
+    if (conn_) pq::Lib().finish(conn_);
   }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
@@ -62,27 +63,27 @@ class PostgresSql : public Sql {
       }
     }
     const std::string text(sql);
-    PGresult* res = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+    PGresult* res = pq::Lib().exec_params(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                                  lengths.data(), formats.data(), 0);
-    std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
-    const ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, pq::Lib().clear);
+    const ExecStatusType st = res ? pq::Lib().result_status(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) throw IoError(name_, "store query failed: " + Message(res));
     std::vector<Row> rows;
-    const int n = PQntuples(res), cols = PQnfields(res);
+    const int n = pq::Lib().ntuples(res), cols = pq::Lib().nfields(res);
     rows.reserve(static_cast<size_t>(n));
     for (int r = 0; r < n; ++r) {
       Row row(static_cast<size_t>(cols));
       for (int c = 0; c < cols; ++c) {
-        if (PQgetisnull(res, r, c)) continue;
-        const char* v = PQgetvalue(res, r, c);
-        if (PQftype(res, c) == kByteaOid) {
+        if (pq::Lib().getisnull(res, r, c)) continue;
+        const char* v = pq::Lib().getvalue(res, r, c);
+        if (pq::Lib().ftype(res, c) == kByteaOid) {
           size_t len = 0;
-          unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &len);
+          unsigned char* raw = pq::Lib().unescape_bytea(reinterpret_cast<const unsigned char*>(v), &len);
           if (!raw) throw IoError(name_, "store: cannot decode a bytea value");
           row[static_cast<size_t>(c)] = std::string(reinterpret_cast<const char*>(raw), len);
-          PQfreemem(raw);
+          pq::Lib().freemem(raw);
         } else {
-          row[static_cast<size_t>(c)] = std::string(v, static_cast<size_t>(PQgetlength(res, r, c)));
+          row[static_cast<size_t>(c)] = std::string(v, static_cast<size_t>(pq::Lib().getlength(res, r, c)));
         }
       }
       rows.push_back(std::move(row));
@@ -96,16 +97,16 @@ class PostgresSql : public Sql {
 
   void ExecScript(std::string_view script) override {
     const std::string s(script);
-    PGresult* res = PQexec(conn_, s.c_str());
-    std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
-    const ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    PGresult* res = pq::Lib().exec(conn_, s.c_str());
+    std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, pq::Lib().clear);
+    const ExecStatusType st = res ? pq::Lib().result_status(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) throw IoError(name_, "store: " + Message(res));
   }
 
  private:
   std::string Message(PGresult* res) const {
-    std::string m = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
-    if (m.empty()) m = PQerrorMessage(conn_);
+    std::string m = res ? pq::Lib().result_error_message(res) : pq::Lib().error_message(conn_);
+    if (m.empty()) m = pq::Lib().error_message(conn_);
     while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
     return m;
   }

@@ -5,10 +5,8 @@
 // the same package; the finding must be reported, under the name as the lockfile wrote it.
 //   - PyPI (PEP 503): ../shared/vulndata/osv-pypi/aiohttp-session/PYSEC-2018-35.yaml names
 //     "aiohttp-session"; requirements.txt writes "AIOHTTP_Session==2.6.0".
-//   - crates.io is not here yet: its registry folds case and '-'/'_' (ecosystem::CratesNormalize),
-//     but the RustSec feed stores crate names unfolded, so core/ecosystem.cpp keeps cargo exact
-//     until that feed stores db::NormalizePackage's key (then add actix-http's RUSTSEC-2021-0081
-//     from ../shared/vulndata/rustsec against a Cargo.lock writing "actix_http" 2.2.0).
+//   - crates.io (case-insensitive, '-' and '_' equivalent): ../shared/vulndata/rustsec's
+//     RUSTSEC-2021-0081 names "actix-http"; Cargo.lock writes "actix_http" 2.2.0.
 //   - Packagist (case-insensitive): GHSA-52m2-vc4m-jj33 names "twig/twig"; composer.lock writes
 //     "Twig/Twig" v2.14.0.
 //   - NuGet (case-insensitive ids): GHSA-5crp-9r3c-p9vr names "Newtonsoft.Json";
@@ -43,6 +41,11 @@ std::vector<NameCase> Cases() {
       {"PyPI", "osv-pypi", shared + "/osv-pypi/aiohttp-session/PYSEC-2018-35.yaml",
        "aiohttp-session/PYSEC-2018-35.yaml", "requirements.txt", "AIOHTTP_Session==2.6.0\n", "AIOHTTP_Session",
        "PYSEC-2018-35"},
+      {"crates.io", "rustsec", shared + "/rustsec/crates/actix-http/RUSTSEC-2021-0081.md",
+       "crates/actix-http/RUSTSEC-2021-0081.md", "Cargo.lock",
+       "version = 3\n\n[[package]]\nname = \"actix_http\"\nversion = \"2.2.0\"\n"
+       "source = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+       "actix_http", "RUSTSEC-2021-0081"},
       {"Packagist", "osv-ghsa", ghsa + "/GHSA-52m2-vc4m-jj33.json", "GHSA-52m2-vc4m-jj33.json", "composer.lock",
        R"({"packages": [{"name": "Twig/Twig", "version": "v2.14.0"}], "packages-dev": []})", "Twig/Twig",
        "GHSA-52m2-vc4m-jj33"},

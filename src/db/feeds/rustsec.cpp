@@ -235,7 +235,8 @@ void ParseBytes(std::string_view data, const std::string& name, Sink& sink) {
 
   Affected a;
   a.ecosystem = "crates.io";
-  a.package = crate;
+  // The database key of the crate: crates.io folds case and '-'/'_' (core/ecosystem.h).
+  a.package = NormalizePackage(a.ecosystem, crate);
   a.purl = "pkg:cargo/" + crate;
   std::vector<Interval> safe;
   auto versions = t["versions"];
