@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh
+# Only what the demo runs: customs (with its customs-server sibling) and the image packer, not the test
+# suite or the fuzzers (scripts/test.sh builds those).
+CUSTOMS_BUILD_TARGETS="customs mkimage" bash scripts/build.sh
 SHARED=${CUSTOMS_SHARED:-../shared}
 ROOTFS="$SHARED/images/alpine-minirootfs-3.7.3-x86_64.tar.gz"
 if [ ! -f "$ROOTFS" ]; then
