@@ -6,14 +6,14 @@ namespace customs {
 
 std::vector<MisconfigFile> CollectMisconfigFiles(const LayerHistory& history, bool layered) {
   std::vector<MisconfigFile> out;
-  for (const auto& [path, events] : history.Paths()) {
-    if (!IsMisconfigCandidate(path)) continue;
+  history.ForEachPath([&](std::string_view path) {
+    if (!IsMisconfigCandidate(path)) return;
     const PathEvent* e = history.Final(path);
-    if (!e) continue;
+    if (!e) return;
     auto content = history.Kept(e->layer, path);
-    if (!content || content->size() > kMaxMisconfigFileBytes) continue;
+    if (!content || content->size() > kMaxMisconfigFileBytes) return;
     out.push_back(MisconfigFile{std::string(path), layered ? e->layer : -1, std::move(content)});
-  }
+  });
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "inventory/history.h"
 
+#include <algorithm>
+
 namespace customs {
 
 namespace {
@@ -8,7 +10,55 @@ bool Gone(const std::vector<PathEvent>& events) { return events.empty() || event
 
 }  // namespace
 
+bool LayerHistory::BuildFlat(const std::vector<LayerScan>& scans) {
+  if (scans.size() != 1) return false;
+  const auto& entries = scans[0].entries;
+  flat_.reserve(entries.size());
+  bool sorted = true;
+  for (const FileMeta& m : entries) {
+    if (m.type == FileType::kWhiteout || m.type == FileType::kOpaqueWhiteout) {
+      flat_.clear();
+      return false;
+    }
+    if (!flat_.empty() && !(flat_.back().first < m.path)) sorted = false;
+    flat_.push_back({std::string_view(m.path), PathEvent{0, PathState::kWritten, &m}});
+  }
+  // Stable: of several entries at one path, the tar's last one wins (kept below).
+  if (!sorted)
+    std::stable_sort(flat_.begin(), flat_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t out = 0;
+  for (size_t i = 0; i < flat_.size(); ++i) {
+    if (out > 0 && flat_[out - 1].first == flat_[i].first) flat_[out - 1] = flat_[i];
+    else flat_[out++] = flat_[i];
+  }
+  flat_.resize(out);
+  // Something written below a non-directory ("a" a file, then "a/b") needs the full rules.
+  for (size_t i = 0; i + 1 < flat_.size(); ++i) {
+    const std::string_view p = flat_[i].first, next = flat_[i + 1].first;
+    if (flat_[i].second.meta->type != FileType::kDirectory && next.size() > p.size() && next.starts_with(p) &&
+        next[p.size()] == '/') {
+      flat_.clear();
+      flat_.shrink_to_fit();
+      return false;
+    }
+  }
+  return true;
+}
+
+void LayerHistory::ForEachPath(const std::function<void(std::string_view)>& fn) const {
+  if (flat_mode_) {
+    for (const auto& [path, e] : flat_) fn(path);
+    return;
+  }
+  for (const auto& [path, events] : paths_) fn(path);
+}
+
 LayerHistory::LayerHistory(const std::vector<LayerScan>& scans) : kept_(scans.size()) {
+  if (BuildFlat(scans)) {
+    flat_mode_ = true;
+    for (const CapturedFile& k : scans[0].kept) kept_[0][k.path] = &k;  // the last copy wins
+    return;
+  }
   // Every path at or under `dir` still standing (the dir itself when `self`; everything when `dir` is
   // empty) gets `state` in layer `layer`.
   auto mark_under = [&](std::string_view dir, bool self, int layer, PathState state) {
@@ -55,12 +105,22 @@ LayerHistory::LayerHistory(const std::vector<LayerScan>& scans) : kept_(scans.si
 }
 
 std::span<const PathEvent> LayerHistory::Events(std::string_view path) const {
+  if (flat_mode_) {
+    auto it = std::lower_bound(flat_.begin(), flat_.end(), path,
+                               [](const auto& e, std::string_view p) { return e.first < p; });
+    if (it == flat_.end() || it->first != path) return {};
+    return std::span<const PathEvent>(&it->second, 1);
+  }
   auto it = paths_.find(path);
   if (it == paths_.end()) return {};
   return it->second;
 }
 
 const PathEvent* LayerHistory::Final(std::string_view path) const {
+  if (flat_mode_) {
+    auto events = Events(path);
+    return events.empty() ? nullptr : &events.front();
+  }
   auto it = paths_.find(path);
   if (it == paths_.end() || Gone(it->second)) return nullptr;
   return &it->second.back();
