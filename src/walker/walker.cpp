@@ -317,8 +317,12 @@ LayerScan ScanLayer(int index, const LoadedSource& src, const AnalyzerSplit& an,
         inline_result.diagnostics.push_back(
             {m.path, "not analyzed: larger than " + std::to_string(lim.max_analyzed_file_bytes) + " bytes"});
       } else if (buffer || task.stream) {
-        // Grown as the bytes arrive, never reserved by the header's word: a declared size is not data.
+        // A sparse entry grows as its bytes arrive (its declared size is not data). Otherwise the size
+        // is reserved at once, bounded by the analysis limit: growing by doubling would hold up to twice a
+        // large file at its peak, while a reservation the stream never fills is address space only (the
+        // allocator maps it; untouched pages are not resident), so a lying header costs nothing real.
         std::string content;
+        if (holes == 0) content.reserve(static_cast<size_t>(std::min<uint64_t>(m.size, lim.max_analyzed_file_bytes)));
         for (auto b = stream->ReadBlock(); !b.empty(); b = stream->ReadBlock()) {
           if (content.size() + b.size() > lim.max_analyzed_file_bytes)
             throw InputError(desc, "entry " + Quote(m.path) + ": more data than its header declares");
