@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace customs {
 
@@ -14,6 +15,15 @@ double SeverityStandInScore(Severity s) {
     case Severity::kNone: return 0.0;
     default: return 5.0;
   }
+}
+
+std::string FormatProbability(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.5f", p);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s.empty() ? "0" : s;
 }
 
 RiskScore Risk(const VulnFinding& f) {

@@ -34,4 +34,7 @@ RiskScore Risk(const VulnFinding& f);
 // GitHub's security-severity bands, and Trivy, use them).
 double SeverityStandInScore(Severity s);
 
+// A probability (EPSS) as text: up to 5 decimals, no trailing zeros ("0.97565", "0.1", "0").
+std::string FormatProbability(double p);
+
 }  // namespace customs

@@ -16,6 +16,7 @@
 
 #include "core/ecosystem.h"
 #include "core/error.h"
+#include "findings/risk.h"
 #include "formats/yaml.h"
 #include "inventory/purl.h"
 #include "policy/util.h"
@@ -33,16 +34,6 @@ bool IsPolicyKind(const std::string& k) {
     if (k == p) return true;
   }
   return false;
-}
-
-// An EPSS probability as users write it: "0.1", "0.00042" (no trailing zeros, at most 5 decimals).
-std::string EpssText(double d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.5f", d);
-  std::string s = buf;
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
 }
 
 std::string SeverityListText(const std::vector<Severity>& s) {
@@ -353,8 +344,8 @@ std::vector<std::string> ApplyFilters(ScanResult& r, const PolicyOptions& p, con
     }
     // A KEV listing is exploitation observed: --min-epss never hides it.
     if (p.min_epss && !f.kev && (!f.epss || *f.epss < *p.min_epss)) {
-      sup.push_back({"min-epss", "--min-epss " + EpssText(*p.min_epss),
-                     f.epss ? "EPSS " + EpssText(*f.epss) + " is below the threshold" : "no EPSS score is known",
+      sup.push_back({"min-epss", "--min-epss " + FormatProbability(*p.min_epss),
+                     f.epss ? "EPSS " + FormatProbability(*f.epss) + " is below the threshold" : "no EPSS score is known",
                      "policy"});
     }
     if (p.kev_only && !f.kev) {

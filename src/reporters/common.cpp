@@ -454,15 +454,6 @@ std::map<const Package*, std::vector<const VulnFinding*>> FindingsByPackage(cons
   return out;
 }
 
-std::string FormatProbability(double p) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.5f", p);
-  std::string s = buf;
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s.empty() ? "0" : s;
-}
-
 bool FindingRiskier(const VulnFinding& a, const VulnFinding& b) {
   const int ra = Risk(a).score, rb = Risk(b).score;
   if (ra != rb) return ra > rb;

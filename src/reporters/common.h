@@ -167,8 +167,6 @@ SeverityCounts CountFindings(const std::vector<const VulnFinding*>& fs);
 // The same over a whole artifact: a (vulnerability, package, version) that several targets show
 // counts once (policy's FindingCountKey), as the gates count it.
 SeverityCounts CountFindingsOnce(const ScanResult& r, const std::vector<const VulnFinding*>& fs);
-// A probability (EPSS) as text: up to 5 decimals, no trailing zeros ("0.97565", "0.1", "0").
-std::string FormatProbability(double p);
 // Risk score descending, then FindingMoreSevere (--sort risk).
 bool FindingRiskier(const VulnFinding& a, const VulnFinding& b);
 // Standing misconfigurations per severity (indexed as SeverityCounts), suppressed ones counted apart.

@@ -284,8 +284,8 @@ ordered_json VulnJson(const VulnGroup& g, const std::string& ref, const std::map
   AddProperty(props, "DataSource", f.source.id);
   AddProperty(props, "SeveritySource", f.severity_source);
   AddProperty(props, "SeverityVector", f.severity_vector);
-  if (f.epss) AddProperty(props, "EPSS", report::FormatProbability(*f.epss));
-  if (f.epss_percentile) AddProperty(props, "EPSSPercentile", report::FormatProbability(*f.epss_percentile));
+  if (f.epss) AddProperty(props, "EPSS", FormatProbability(*f.epss));
+  if (f.epss_percentile) AddProperty(props, "EPSSPercentile", FormatProbability(*f.epss_percentile));
   AddProperty(props, "RiskScore", std::to_string(Risk(f).score));
   std::set<std::string> statuses;
   for (const auto& [p, g2] : g.findings) statuses.insert(std::string(report::FixStatusName(g2->status)));

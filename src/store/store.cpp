@@ -39,13 +39,6 @@ std::string Decompress(const std::string& z) {
 std::string S(const std::optional<std::string>& v) { return v.value_or(""); }
 int64_t I(const std::optional<std::string>& v) { return v ? std::stoll(*v) : 0; }
 
-std::string EpssText(const std::optional<double>& e) {
-  if (!e) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.5f", *e);
-  return buf;
-}
-
 Value OptText(const std::string& s) { return s.empty() ? Value::Null() : Value::Text(s); }
 
 bool StartsWith(const std::string& s, std::string_view p) { return s.compare(0, p.size(), p) == 0; }
@@ -141,7 +134,7 @@ std::vector<Event> Store::Record(const Submission& s) {
   for (const auto& [key, f] : now) {
     const int64_t comp = component({f->purl, "", "", ""});
     const Params fields = {Value::Text(f->severity),     Value::Text(f->severity_source), Value::Text(f->fixed_version),
-                           Value::Int(f->kev ? 1 : 0),  OptText(EpssText(f->epss)),      Value::Int(f->risk),
+                           Value::Int(f->kev ? 1 : 0),  OptText(f->epss ? FormatProbability(*f->epss) : ""),      Value::Int(f->risk),
                            Value::Text(f->title),        Value::Text(f->suppressed),      Value::Text(f->aliases),
                            Value::Text(s.at),            Value::Int(eval)};
     auto it = open.find(key);
